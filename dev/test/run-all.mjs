@@ -1,0 +1,236 @@
+#!/usr/bin/env node
+// `npm test`: every check the project has, in order, with a summary table.
+//
+//   npm test                                  everything
+//   npm test -- --only unit,server            some stages (typecheck, unit, server, client, build, e2e)
+//   npm test -- --only server --dialects sqlite,postgres
+//
+// The very last line is `tests: N passed, M failed` (read by CI). A stage that
+// fails without failing tests of its own (type errors, a crash, a database that
+// cannot be reached) counts as one failure there. Exit code 1 on any failure.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { checkReachable, DIALECT_DEFAULTS, recreateDatabase } from '../host/databases.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const outDir = path.join(root, 'test-output');
+const bin = (name) => path.join(root, 'node_modules/.bin', name);
+
+const STAGES = ['typecheck', 'unit', 'server', 'client', 'build', 'e2e'];
+const DIALECTS = ['sqlite', 'postgres', 'mariadb'];
+const TEST_DATABASE = process.env.TEST_DB_DATABASE || 'nocomail_test';
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    dialects: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (args.help) {
+  console.log(`usage: npm test -- [--only ${STAGES.join(',')}] [--dialects ${DIALECTS.join(',')}]`);
+  process.exit(0);
+}
+
+function parseList(value, allowed, what) {
+  if (!value) return allowed;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = items.filter((i) => !allowed.includes(i));
+  if (unknown.length) {
+    console.error(`unknown ${what}: ${unknown.join(', ')} (choose from ${allowed.join(', ')})`);
+    process.exit(2);
+  }
+  return allowed.filter((a) => items.includes(a));
+}
+
+const stages = parseList(args.only, STAGES, 'stage');
+const dialects = parseList(args.dialects, DIALECTS, 'dialect');
+
+// ---------------------------------------------------------------- running
+
+/** @typedef {{ name: string, status: 'passed'|'failed'|'skipped', passed: number, failed: number, skipped: number, ms: number, note?: string }} StageResult */
+/** @type {StageResult[]} */
+const results = [];
+
+function header(title) {
+  const line = '═'.repeat(Math.max(20, 72 - title.length - 4));
+  console.log(`\n╔══ ${title} ${line}\n`);
+}
+
+function run(cmd, cmdArgs, { env = {} } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+    child.on('error', (err) => {
+      console.error(err.message);
+      resolve(1);
+    });
+  });
+}
+
+/**
+ * Counts from vitest's JSON reporter file, or null when it wrote none. Counted per
+ * test (vitest 1.6's totals call the tests of a suite whose hook failed "passed").
+ */
+function readVitestCounts(file) {
+  let report;
+  try {
+    report = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+  const counts = { passed: 0, failed: 0, skipped: 0, suitesFailed: 0 };
+  for (const suite of report.testResults ?? []) {
+    const before = counts.failed;
+    for (const t of suite.assertionResults ?? []) {
+      if (t.status === 'passed') counts.passed++;
+      else if (t.status === 'failed') counts.failed++;
+      else counts.skipped++;
+    }
+    // A file that failed without a failing test (load error, failing hook) is one failure.
+    if (suite.status === 'failed' && counts.failed === before) {
+      counts.failed++;
+      counts.suitesFailed++;
+    }
+  }
+  return counts;
+}
+
+async function stage(name, fn) {
+  header(name);
+  const started = Date.now();
+  let result;
+  try {
+    result = await fn();
+  } catch (err) {
+    console.error(`\n✗ ${name}: ${err instanceof Error ? err.message : err}`);
+    result = { status: 'failed', passed: 0, failed: 1, skipped: 0, note: err instanceof Error ? err.message.split('\n')[0] : String(err) };
+  }
+  const entry = { name, ms: Date.now() - started, passed: 0, failed: 0, skipped: 0, ...result };
+  results.push(entry);
+  return entry;
+}
+
+/** A command that is a check, not a test suite: passes or counts as one failure. */
+async function checkStage(name, cmd, cmdArgs, env) {
+  return stage(name, async () => {
+    const code = await run(cmd, cmdArgs, { env });
+    return code === 0 ? { status: 'passed' } : { status: 'failed', failed: 1, note: `exit code ${code}` };
+  });
+}
+
+async function vitestStage(name, config, env = {}) {
+  return stage(name, async () => {
+    if (!fs.existsSync(path.join(root, config))) throw new Error(`${config} does not exist`);
+    const jsonFile = path.join(outDir, `${name}.json`);
+    fs.rmSync(jsonFile, { force: true });
+    const code = await run(bin('vitest'), ['run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`], { env });
+    const counts = readVitestCounts(jsonFile);
+    if (!counts) return { status: 'failed', failed: 1, note: `vitest exited ${code} without a report` };
+    // Exit code 1 with nothing failed in the report (e.g. an unhandled error between tests) still fails.
+    const failed = counts.failed || (code !== 0 ? 1 : 0);
+    const notes = [];
+    if (counts.passed + counts.failed === 0) notes.push('no tests ran');
+    if (counts.suitesFailed) notes.push(`${counts.suitesFailed} file(s) failed outside a test`);
+    if (code !== 0 && counts.failed === 0) notes.push(`vitest exit code ${code}`);
+    const ok = code === 0 && failed === 0 && counts.passed > 0;
+    return { status: ok ? 'passed' : 'failed', passed: counts.passed, failed: ok ? 0 : Math.max(failed, 1), skipped: counts.skipped, note: notes.join('; ') || undefined };
+  });
+}
+
+function serverEnv(dialect) {
+  const common = {
+    NODE_MODULES_PATH: process.env.NODE_MODULES_PATH || path.join(root, 'node_modules'),
+    PLUGIN_PACKAGE_PREFIX: process.env.PLUGIN_PACKAGE_PREFIX || '@nocobase/plugin-,@nocobase/plugin-sample-,@nocobase/preset-',
+    // NocoBase logs every request at info level; keep CI output readable (override with LOGGER_LEVEL=info).
+    LOGGER_LEVEL: process.env.LOGGER_LEVEL || 'error',
+  };
+  if (dialect === 'sqlite') return { db: { dialect }, env: { ...common, DB_DIALECT: 'sqlite', DB_STORAGE: ':memory:' } };
+  const d = DIALECT_DEFAULTS[dialect];
+  const prefix = dialect === 'postgres' ? 'TEST_PG_' : 'TEST_MARIADB_';
+  const db = {
+    dialect,
+    host: process.env[`${prefix}HOST`] || d.host,
+    port: Number(process.env[`${prefix}PORT`] || d.port),
+    user: process.env[`${prefix}USER`] || d.user,
+    password: process.env[`${prefix}PASSWORD`] ?? d.password,
+    database: TEST_DATABASE,
+  };
+  return {
+    db,
+    env: {
+      ...common,
+      DB_DIALECT: dialect,
+      DB_HOST: db.host,
+      DB_PORT: String(db.port),
+      DB_USER: db.user,
+      DB_PASSWORD: db.password,
+      DB_DATABASE: db.database,
+    },
+  };
+}
+
+async function serverStage(dialect) {
+  const name = `server-${dialect}`;
+  const { db, env } = serverEnv(dialect);
+  if (dialect === 'sqlite') return vitestStage(name, 'vitest.server.config.mts', env);
+  try {
+    await checkReachable(db);
+    // A fresh database per run: results never depend on what an earlier run left.
+    await recreateDatabase(db);
+  } catch (err) {
+    return stage(name, () => {
+      throw new Error(`${dialect} at ${db.host}:${db.port} (user ${db.user}) is not reachable: ${err instanceof Error ? err.message : err}`);
+    });
+  }
+  return vitestStage(name, 'vitest.server.config.mts', env);
+}
+
+// ---------------------------------------------------------------- the plan
+
+fs.mkdirSync(outDir, { recursive: true });
+const suiteStarted = Date.now();
+console.log(`stages: ${stages.join(', ')}${stages.includes('server') ? ` (server on ${dialects.join(', ')})` : ''}`);
+
+for (const s of stages) {
+  if (s === 'typecheck') await checkStage('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  if (s === 'unit') await vitestStage('unit', 'vitest.config.mts');
+  if (s === 'server') for (const d of dialects) await serverStage(d);
+  if (s === 'client') await vitestStage('client', 'vitest.client.config.mts');
+  if (s === 'build') await checkStage('build', 'npm', ['run', '--silent', 'build'], { NODE_ENV: 'production' });
+  if (s === 'e2e') {
+    const chromium = await checkStage('chromium', process.execPath, [path.join(root, 'dev/test/ensure-chromium.mjs')]);
+    if (chromium.status === 'passed') await vitestStage('e2e', 'vitest.e2e.config.mts');
+  }
+}
+
+// ---------------------------------------------------------------- summary
+
+const pad = (v, n) => String(v).padEnd(n);
+const lpad = (v, n) => String(v).padStart(n);
+const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+
+header('summary');
+console.log(`${pad('stage', 16)}${pad('status', 8)}${lpad('passed', 7)}${lpad('failed', 7)}${lpad('skipped', 8)}${lpad('time', 9)}  note`);
+for (const r of results) {
+  console.log(`${pad(r.name, 16)}${pad(r.status, 8)}${lpad(r.passed, 7)}${lpad(r.failed, 7)}${lpad(r.skipped, 8)}${lpad(`${(r.ms / 1000).toFixed(1)}s`, 9)}  ${r.note ?? ''}`);
+}
+console.log(`${pad('total', 24)}${lpad(total.passed, 7)}${lpad(total.failed, 7)}${lpad(total.skipped, 8)}${lpad(`${((Date.now() - suiteStarted) / 1000).toFixed(1)}s`, 9)}`);
+if (stages.includes('server')) {
+  const ran = results.filter((r) => r.name.startsWith('server-'));
+  console.log(`server dialects: ${ran.map((r) => `${r.name.slice(7)} ${r.status}`).join(', ')}`);
+}
+const anyFailed = results.some((r) => r.status === 'failed');
+console.log(`tests: ${total.passed} passed, ${total.failed} failed`);
+process.exit(anyFailed ? 1 : 0);
