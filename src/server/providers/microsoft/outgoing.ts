@@ -1,0 +1,111 @@
+/**
+ * Sending through Graph as a draft that is then sent:
+ * - new: POST /me/messages (recipients, body, attachments) → draft;
+ * - reply / reply all / forward: createReply / createReplyAll / createForward on the
+ *   original, so Exchange sets In-Reply-To / References and keeps the conversation,
+ *   then PATCH our recipients, subject and body onto the draft;
+ * then attachments and POST …/send.
+ * `/me/sendMail` would be one call for new mail but returns nothing; the draft route
+ * gives the id up front, and with immutable ids the copy in Sent Items keeps it.
+ */
+import { ProviderError } from '../errors';
+import type { MailAddress, OutgoingAttachment, OutgoingMessage, SentMessage } from '../types';
+import type { GraphApi } from './graph-client';
+import { normalizeMessageId } from '../../mime/message-id';
+
+/** Graph's limit for an attachment posted in one JSON request (larger ones need an upload session). */
+export const MAX_SIMPLE_ATTACHMENT_BYTES = 3 * 1024 * 1024;
+
+interface DraftResponse {
+  id: string;
+  conversationId?: string | null;
+  internetMessageId?: string | null;
+}
+
+const recipients = (list: MailAddress[] | undefined) =>
+  (list ?? []).map((a) => ({ emailAddress: a.name ? { name: a.name, address: a.address } : { address: a.address } }));
+
+function attachmentJson(attachment: OutgoingAttachment): Record<string, unknown> {
+  return {
+    '@odata.type': '#microsoft.graph.fileAttachment',
+    name: attachment.filename,
+    contentType: attachment.contentType,
+    contentBytes: attachment.content.toString('base64'),
+    isInline: attachment.inline === true,
+    ...(attachment.contentId ? { contentId: attachment.contentId.replace(/^<|>$/g, '') } : {}),
+  };
+}
+
+function assertAttachmentSizes(outgoing: OutgoingMessage): void {
+  const tooBig = (outgoing.attachments ?? []).find((a) => a.content.length > MAX_SIMPLE_ATTACHMENT_BYTES);
+  if (tooBig) {
+    throw new ProviderError(
+      'PROVIDER_ERROR',
+      `"${tooBig.filename}" is larger than 3 MB; Outlook attachments of that size are not supported by this version of the email manager.`,
+    );
+  }
+}
+
+/** The fields we set on every draft, whatever created it. */
+function draftFields(outgoing: OutgoingMessage, mailboxAddress: string): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    subject: outgoing.subject,
+    body: outgoing.html != null ? { contentType: 'HTML', content: outgoing.html } : { contentType: 'Text', content: outgoing.text ?? '' },
+    toRecipients: recipients(outgoing.to),
+    ccRecipients: recipients(outgoing.cc),
+    bccRecipients: recipients(outgoing.bcc),
+  };
+  // Sending as an alias / shared address needs "Send as" rights in Exchange; the mailbox itself needs nothing.
+  if (outgoing.from?.address && outgoing.from.address.toLowerCase() !== mailboxAddress.toLowerCase()) {
+    fields.from = recipients([outgoing.from])[0];
+  }
+  return fields;
+}
+
+const ACTION = { reply: 'createReply', replyAll: 'createReplyAll', forward: 'createForward' } as const;
+
+async function createDraft(api: GraphApi, outgoing: OutgoingMessage, mailboxAddress: string): Promise<DraftResponse> {
+  if (outgoing.mode === 'new') {
+    return api.post<DraftResponse>('/me/messages', {
+      ...draftFields(outgoing, mailboxAddress),
+      attachments: (outgoing.attachments ?? []).map(attachmentJson),
+    });
+  }
+  const original = outgoing.original?.providerId;
+  if (!original) throw new ProviderError('PROVIDER_ERROR', `A ${outgoing.mode} needs the message it answers.`);
+  const created = await api.post<DraftResponse>(`/me/messages/${encodeURIComponent(original)}/${ACTION[outgoing.mode]}`, {});
+  const patched = await api.patch<DraftResponse | undefined>(`/me/messages/${encodeURIComponent(created.id)}`, draftFields(outgoing, mailboxAddress));
+  for (const attachment of outgoing.attachments ?? []) {
+    await api.post(`/me/messages/${encodeURIComponent(created.id)}/attachments`, attachmentJson(attachment));
+  }
+  return { ...created, ...(patched ?? {}) };
+}
+
+/** Finds the sent copy: same immutable id, or (if a server re-ids it) by Message-ID in Sent Items. */
+async function locateSent(api: GraphApi, draft: DraftResponse): Promise<SentMessage> {
+  const fallback: SentMessage = {
+    providerId: draft.id,
+    threadId: draft.conversationId || draft.id,
+    internetMessageId: normalizeMessageId(draft.internetMessageId),
+  };
+  try {
+    const sent = await api.get<DraftResponse>(`/me/messages/${encodeURIComponent(draft.id)}?$select=id,conversationId,internetMessageId`);
+    return { providerId: sent.id, threadId: sent.conversationId || fallback.threadId, internetMessageId: normalizeMessageId(sent.internetMessageId) ?? fallback.internetMessageId };
+  } catch (e) {
+    if (!(e instanceof ProviderError) || e.code !== 'NOT_FOUND' || !draft.internetMessageId) return fallback;
+  }
+  const filter = encodeURIComponent(`internetMessageId eq '${draft.internetMessageId.replace(/'/g, "''")}'`);
+  const found = await api
+    .get<{ value?: DraftResponse[] }>(`/me/mailFolders/sentitems/messages?$filter=${filter}&$select=id,conversationId,internetMessageId&$top=1`)
+    .catch(() => ({ value: [] as DraftResponse[] }));
+  const hit = found.value?.[0];
+  // Exchange may take a moment to file the copy; the draft's id is then the best we know.
+  return hit ? { providerId: hit.id, threadId: hit.conversationId || fallback.threadId, internetMessageId: fallback.internetMessageId } : fallback;
+}
+
+export async function sendMessage(api: GraphApi, outgoing: OutgoingMessage, mailboxAddress: string): Promise<SentMessage> {
+  assertAttachmentSizes(outgoing);
+  const draft = await createDraft(api, outgoing, mailboxAddress);
+  await api.post(`/me/messages/${encodeURIComponent(draft.id)}/send`);
+  return locateSent(api, draft);
+}

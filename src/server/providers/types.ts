@@ -1,0 +1,225 @@
+/**
+ * The one interface every mail provider adapter (Google, Microsoft) implements.
+ * The sync engine, OAuth flow and actions only ever talk to this shape, so a
+ * provider's wire protocol never leaks past its adapter folder.
+ */
+
+export type ProviderName = 'google' | 'microsoft';
+
+export interface MailAddress {
+  name?: string;
+  address: string;
+}
+
+/** Roles a folder or label plays, so the UI can show one mailbox layout for both providers. */
+export type FolderRole = 'inbox' | 'sent' | 'drafts' | 'trash' | 'spam' | 'archive' | 'starred' | 'important' | 'custom';
+
+export interface ProviderFolder {
+  /** Gmail label id or Graph mail folder id. */
+  id: string;
+  name: string;
+  role: FolderRole;
+  parentId?: string | null;
+  /** Gmail: 'system' | 'user'; Graph: always 'folder'. */
+  kind: 'system' | 'user' | 'folder';
+  totalCount?: number;
+  unreadCount?: number;
+  color?: string | null;
+}
+
+export interface AttachmentMeta {
+  /** Provider attachment id (stable enough to fetch the content later). */
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  contentId?: string | null;
+  inline: boolean;
+}
+
+/** A message as the adapter hands it to the sync store: provider neutral. */
+export interface NormalizedMessage {
+  providerId: string;
+  threadId: string;
+  internetMessageId?: string | null;
+  inReplyTo?: string | null;
+  references: string[];
+  subject: string;
+  from?: MailAddress | null;
+  sender?: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  bcc: MailAddress[];
+  replyTo: MailAddress[];
+  date: Date;
+  snippet: string;
+  text?: string | null;
+  html?: string | null;
+  /** Gmail label ids, or the single Graph parent folder id plus category names. */
+  folderIds: string[];
+  categories?: string[];
+  read: boolean;
+  starred: boolean;
+  draft: boolean;
+  attachments: AttachmentMeta[];
+  /** Size of the raw message in bytes when the provider reports it. */
+  size?: number;
+}
+
+/** OAuth tokens as the vault stores them (encrypted at rest by the caller). */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string | null;
+  /** Epoch milliseconds. */
+  expiresAt?: number | null;
+  scope?: string | null;
+  idToken?: string | null;
+  /** msal-node keeps its own serialized cache per account; stored as an opaque blob. */
+  providerCache?: string | null;
+}
+
+export interface AccountProfile {
+  address: string;
+  displayName?: string | null;
+  /** Addresses the user may send as (Gmail send-as aliases, Graph proxy addresses). */
+  aliases: MailAddress[];
+  /** Provider account id (Google `sub`, Microsoft home account id). */
+  providerAccountId?: string | null;
+}
+
+export interface ExchangeResult {
+  tokens: TokenSet;
+  profile: AccountProfile;
+}
+
+/**
+ * Opaque sync position. Gmail: { historyId }. Graph: { deltaLinks: { [folderId]: url } }.
+ * Stored as JSON on the account; only the adapter that produced it reads inside.
+ */
+export type SyncCursor = Record<string, unknown>;
+
+export interface MessagePage {
+  messages: NormalizedMessage[];
+  /** Messages that could not be parsed: recorded by the engine, never retried forever. */
+  failures: Array<{ providerId: string; reason: string }>;
+  /** Continue listing from here; absent on the last page. */
+  pageToken?: string | null;
+  /** Estimate of the total (Gmail resultSizeEstimate, Graph @odata.count) when known. */
+  estimatedTotal?: number | null;
+}
+
+export interface ChangePage {
+  added: NormalizedMessage[];
+  /** Flag / label / folder changes on messages we may already have. */
+  updated: Array<{
+    providerId: string;
+    read?: boolean;
+    starred?: boolean;
+    folderIds?: string[];
+    categories?: string[];
+  }>;
+  deleted: string[];
+  failures: Array<{ providerId: string; reason: string }>;
+  /** Next page of this change set; when absent, `cursor` is the position to store. */
+  pageToken?: string | null;
+  cursor: SyncCursor;
+}
+
+export interface MessageChange {
+  read?: boolean;
+  starred?: boolean;
+  addFolderIds?: string[];
+  removeFolderIds?: string[];
+  /** Move to a folder (Graph) / replace the mailbox label (Gmail). */
+  moveTo?: string;
+  trash?: boolean;
+  untrash?: boolean;
+}
+
+export interface OutgoingAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+  contentId?: string;
+  inline?: boolean;
+}
+
+export interface OutgoingMessage {
+  mode: 'new' | 'reply' | 'replyAll' | 'forward';
+  from: MailAddress;
+  to: MailAddress[];
+  cc?: MailAddress[];
+  bcc?: MailAddress[];
+  subject: string;
+  html?: string;
+  text?: string;
+  attachments?: OutgoingAttachment[];
+  /** For reply / forward: the message being answered. */
+  original?: Pick<NormalizedMessage, 'providerId' | 'threadId' | 'internetMessageId' | 'references' | 'subject'>;
+}
+
+export interface SentMessage {
+  providerId: string;
+  threadId: string;
+  internetMessageId?: string | null;
+}
+
+export interface ProviderEndpoints {
+  /** Google */
+  googleAuthUrl: string;
+  googleTokenUrl: string;
+  googleRevokeUrl: string;
+  googleApiUrl: string;
+  /** Microsoft */
+  microsoftAuthorityUrl: string;
+  graphApiUrl: string;
+}
+
+export interface ProviderCredentials {
+  clientId: string;
+  clientSecret: string;
+  /** Microsoft only: tenant id or `common` / `organizations` / `consumers`. */
+  tenant?: string;
+}
+
+export interface AuthorizationRequest {
+  state: string;
+  codeChallenge: string;
+  redirectUri: string;
+  loginHint?: string;
+}
+
+/** Everything an adapter needs to act for one linked account. */
+export interface AccountContext {
+  accountId: string | number;
+  address: string;
+  /** Returns a valid access token, refreshing if needed (single-flight per account). */
+  getAccessToken(forceRefresh?: boolean): Promise<string>;
+}
+
+/** Stateless per provider; per-account state comes in through AccountContext. */
+export interface MailProvider {
+  readonly name: ProviderName;
+  authorizationUrl(req: AuthorizationRequest): Promise<string>;
+  exchangeCode(code: string, verifier: string, redirectUri: string): Promise<ExchangeResult>;
+  refresh(tokens: TokenSet): Promise<TokenSet>;
+  revoke(tokens: TokenSet): Promise<void>;
+
+  /** Bound to one account. */
+  forAccount(ctx: AccountContext): MailboxClient;
+}
+
+export interface MailboxClient {
+  listFolders(): Promise<ProviderFolder[]>;
+  /** Position to resume incremental sync from; taken before the initial listing starts. */
+  currentCursor(): Promise<SyncCursor>;
+  /** Newest first, messages received on/after `since`. */
+  listMessages(opts: { since: Date; pageToken?: string | null; pageSize?: number }): Promise<MessagePage>;
+  changesSince(cursor: SyncCursor, pageToken?: string | null): Promise<ChangePage>;
+  fetchMessages(ids: string[]): Promise<MessagePage>;
+  getAttachment(messageId: string, attachmentId: string): Promise<Buffer>;
+  send(outgoing: OutgoingMessage): Promise<SentMessage>;
+  modify(providerId: string, change: MessageChange): Promise<void>;
+  /** Provider totals per folder, for the reconcile step. */
+  folderCounts(): Promise<Array<{ folderId: string; total: number; unread: number }>>;
+}
