@@ -1,0 +1,40 @@
+/**
+ * Synced mail is readable through the host's standard list/get actions (so
+ * NocoBase blocks, filters and the API work as usual), but only within the
+ * accounts the caller may see. Writes go through the plugin's own actions,
+ * which act at the provider first; generic writes are refused.
+ */
+import type { Context, Next } from '@nocobase/actions';
+import type { MailAccess } from '../accounts/access';
+import { UserFacingError } from '../http/errors';
+import { viewerOf } from './context';
+
+/** Collections whose rows belong to a mail account, with the column that says which. */
+export const MAIL_DATA_COLLECTIONS: Record<string, string> = {
+  mailMessages: 'accountId',
+  mailThreads: 'accountId',
+  mailFolders: 'accountId',
+  mailAttachments: 'accountId',
+  mailParticipants: 'accountId',
+  mailSyncRuns: 'accountId',
+};
+
+const READ_ACTIONS = new Set(['list', 'get']);
+
+export function mailDataScope(access: () => MailAccess, customActions: Set<string>) {
+  return async function mailDataScopeMiddleware(ctx: Context, next: Next) {
+    const { resourceName, actionName } = ctx.action;
+    const column = MAIL_DATA_COLLECTIONS[resourceName];
+    // Custom actions check access themselves.
+    if (!column || customActions.has(`${resourceName}:${actionName}`)) return next();
+    if (!READ_ACTIONS.has(actionName)) {
+      throw new UserFacingError(405, 'NOT_ALLOWED', 'Synced mail changes only through Email manager actions (they update the mailbox first).');
+    }
+    const scope = await access().scope(viewerOf(ctx));
+    if (!scope.all) {
+      // An impossible id keeps the filter valid for users with no accounts.
+      ctx.action.mergeParams({ filter: { [column]: { $in: scope.accountIds.length ? scope.accountIds : ['-1'] } } });
+    }
+    return next();
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Reading mail inside NocoBase: a mailbox page of conversations, a message's
+ * body made safe to display, and its attachments.
+ *
+ * - `mailThreads:browse`: conversations of a folder (or all mail), newest first, with search.
+ * - `mailMessages:body`: sanitized HTML (remote images blocked unless asked), inline images linked.
+ * - `mailAttachments:download`: the file, with headers that keep it from running in the app.
+ * - `mailAttachments:inline`: an inline image through a short-lived signed link (the
+ *   sandboxed message frame sends no credentials), raster images only.
+ *
+ * Messages of a conversation, folders and attachment lists come from the host's
+ * standard `list` / `get`, scoped by mail-data-scope.
+ */
+import type { Context, Next } from '@nocobase/actions';
+import type { Database } from '@nocobase/database';
+import type { Handlers } from '@nocobase/resourcer';
+import { Op } from 'sequelize';
+import type { MailAccess } from '../accounts/access';
+import type { AccountService } from '../accounts/account-service';
+import { UserFacingError } from '../http/errors';
+import { AttachmentCache } from '../messages/attachment-cache';
+import { AttachmentDelivery, type Delivery } from '../messages/attachment-delivery';
+import { renderMessageBody } from '../messages/body';
+import { isRasterImage } from '../messages/download-headers';
+import { resolveFolders, type FolderSelector } from '../messages/folders';
+import { InlineImageLinks } from '../messages/inline-links';
+import { ThreadLister } from '../messages/thread-list';
+import { ATTACHMENT_NOT_FOUND, isRowId, MailVisibility, type Raw } from '../messages/visibility';
+import type { MailSettingsService } from '../settings/settings-service';
+import { paramOf, viewerOf } from './context';
+
+export interface MailMessagesDeps {
+  db: Database;
+  accounts: () => AccountService;
+  access: () => MailAccess;
+  settings: () => MailSettingsService;
+  /** The app's storage directory; attachments are cached under `<storagePath>/mail-attachments`. */
+  storagePath: string;
+  /** Signs inline-image links; defaults to APP_KEY (the same on every node of a cluster). */
+  linkSecret?: string;
+}
+
+type Handler = (ctx: Context, next: Next) => Promise<void>;
+
+export const MAIL_MESSAGE_ACTIONS = ['mailThreads:browse', 'mailMessages:body', 'mailAttachments:download', 'mailAttachments:inline'] as const;
+export type MailMessageActionName = (typeof MAIL_MESSAGE_ACTIONS)[number];
+
+export interface AclRule {
+  resource: string;
+  actions: string[];
+  /** 'loggedIn': handlers check account access; 'public': the signed link is the access check. */
+  role: 'loggedIn' | 'public';
+}
+
+export const MAIL_MESSAGE_ACL: AclRule[] = [
+  { resource: 'mailThreads', actions: ['browse'], role: 'loggedIn' },
+  { resource: 'mailMessages', actions: ['body'], role: 'loggedIn' },
+  { resource: 'mailAttachments', actions: ['download'], role: 'loggedIn' },
+  { resource: 'mailAttachments', actions: ['inline'], role: 'public' },
+];
+
+const FOLDER_ROLE = /^[a-z_]{1,32}$/;
+
+function flag(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 'true';
+}
+
+function idParam(ctx: Context, notFound: () => UserFacingError): string {
+  const raw = paramOf(ctx, 'filterByTk');
+  const id = typeof raw === 'number' ? String(raw) : raw;
+  if (!isRowId(id)) throw notFound();
+  return id;
+}
+
+function listParam(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string' && value) return value.split(',');
+  if (typeof value === 'number') return [String(value)];
+  return [];
+}
+
+/** `/api/` (or `/<public path>/api/`): inline links are relative to the API the page already talks to. */
+function apiBaseOf(ctx: Context): string {
+  const path = ctx.path || '/api/';
+  return path.slice(0, path.lastIndexOf('/') + 1) || '/api/';
+}
+
+function send(ctx: Context, delivery: Delivery): void {
+  ctx.body = delivery.body;
+  ctx.set(delivery.headers);
+}
+
+export function mailMessagesActions(deps: MailMessagesDeps) {
+  const visibility = new MailVisibility(deps.db, deps.access);
+  const cache = new AttachmentCache(deps.storagePath);
+  const links = new InlineImageLinks(deps.linkSecret ?? process.env.APP_KEY);
+  const lister = new ThreadLister(deps.db);
+  const delivery = new AttachmentDelivery(deps.db, cache, deps.accounts, async () => (await deps.settings().general()).attachmentSizeLimitMb);
+  const notFoundMessage = () => new UserFacingError(404, 'MESSAGE_NOT_FOUND', 'This message does not exist or was deleted.');
+
+  /** contentId → signed link, for the message's inline raster images. */
+  async function inlineImages(ctx: Context, messageId: string): Promise<Record<string, string>> {
+    const rows = (await deps.db.getModel('mailAttachments').findAll({
+      where: { messageRowId: messageId, contentId: { [Op.ne]: null } },
+      attributes: ['id', 'contentId', 'contentType'],
+      raw: true,
+    })) as unknown as Raw[];
+    const base = apiBaseOf(ctx);
+    const map: Record<string, string> = {};
+    for (const r of rows) {
+      if (r.contentId && isRasterImage(r.contentType as string)) map[String(r.contentId).replace(/^<|>$/g, '')] = links.url(base, String(r.id));
+    }
+    return map;
+  }
+
+  const handlers: Record<MailMessageActionName, Handler> = {
+    async 'mailThreads:browse'(ctx, next) {
+      const viewer = viewerOf(ctx);
+      const accountIds = await visibility.accountIds(viewer, listParam(paramOf(ctx, 'accountId')));
+      const role = paramOf(ctx, 'folderRole');
+      const folderId = paramOf(ctx, 'folderId');
+      let selector: FolderSelector = null;
+      if (typeof role === 'string' && role) {
+        if (!FOLDER_ROLE.test(role)) throw new UserFacingError(400, 'INVALID_FOLDER', 'Unknown folder.');
+        selector = { role };
+      } else if (folderId !== undefined && folderId !== null && folderId !== '') {
+        const id = String(folderId);
+        if (!isRowId(id)) throw new UserFacingError(400, 'INVALID_FOLDER', 'Unknown folder.');
+        selector = { folderId: id };
+      }
+      const folders = await resolveFolders(deps.db, accountIds, selector);
+      const search = paramOf(ctx, 'q');
+      ctx.body = await lister.list({
+        accountIds,
+        folders,
+        search: typeof search === 'string' ? search.slice(0, 200) : null,
+        page: Number(paramOf(ctx, 'page') ?? 1),
+        pageSize: Number(paramOf(ctx, 'pageSize') ?? 50),
+      });
+      await next();
+    },
+
+    async 'mailMessages:body'(ctx, next) {
+      const viewer = viewerOf(ctx);
+      const message = await visibility.message(viewer, idParam(ctx, notFoundMessage));
+      ctx.body = renderMessageBody({
+        html: message.html as string | null,
+        text: message.text as string | null,
+        cidMap: await inlineImages(ctx, String(message.id)),
+        allowRemoteImages: flag(paramOf(ctx, 'allowRemoteImages')),
+      });
+      await next();
+    },
+
+    async 'mailAttachments:download'(ctx, next) {
+      const viewer = viewerOf(ctx);
+      const attachment = await visibility.attachment(viewer, idParam(ctx, ATTACHMENT_NOT_FOUND));
+      send(ctx, await delivery.deliver(attachment, { wantInline: flag(paramOf(ctx, 'inline')) }));
+      await next();
+    },
+
+    async 'mailAttachments:inline'(ctx, next) {
+      const id = idParam(ctx, ATTACHMENT_NOT_FOUND);
+      const expires = paramOf(ctx, 'expires');
+      if (!links.verify({ attachmentId: id, expires, signature: paramOf(ctx, 'signature') })) throw ATTACHMENT_NOT_FOUND();
+      const attachment = await visibility.attachmentUnchecked(id);
+      if (!attachment || !isRasterImage(attachment.contentType as string)) throw ATTACHMENT_NOT_FOUND();
+      send(ctx, await delivery.deliver(attachment, { wantInline: true, maxAgeSeconds: Math.min(3600, links.secondsLeft(Number(expires))) }));
+      await next();
+    },
+  };
+
+  return {
+    /** For `app.resourceManager.registerActionHandlers`; the host calls them with its full action Context. */
+    handlers: handlers as unknown as Handlers,
+    /** Give these to mailDataScope as its custom actions: they check access themselves. */
+    actionNames: [...MAIL_MESSAGE_ACTIONS] as string[],
+    acl: MAIL_MESSAGE_ACL,
+    /** Call with the account id when an account is deleted, to drop its cached files. */
+    removeAccountFiles: (accountId: string | number) => cache.removeAccount(accountId),
+  };
+}

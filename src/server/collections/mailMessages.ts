@@ -1,0 +1,43 @@
+import { defineCollection } from '@nocobase/database';
+
+/** Synced messages. (accountId, providerId) is unique so every sync is an idempotent upsert. */
+export default defineCollection({
+  name: 'mailMessages',
+  dumpRules: { group: 'user' },
+  shared: true,
+  fields: [
+    { type: 'belongsTo', name: 'account', target: 'mailAccounts', foreignKey: 'accountId', onDelete: 'CASCADE' },
+    { type: 'belongsTo', name: 'thread', target: 'mailThreads', foreignKey: 'threadRowId', onDelete: 'CASCADE' },
+    { type: 'string', name: 'providerId', allowNull: false },
+    { type: 'string', name: 'providerThreadId' },
+    { type: 'string', name: 'internetMessageId', length: 998 },
+    { type: 'string', name: 'inReplyTo', length: 998 },
+    { type: 'json', name: 'references', defaultValue: [] },
+    { type: 'string', name: 'subject', length: 1000 },
+    { type: 'string', name: 'fromAddress' },
+    { type: 'string', name: 'fromName' },
+    { type: 'json', name: 'to', defaultValue: [] },
+    { type: 'json', name: 'cc', defaultValue: [] },
+    { type: 'json', name: 'bcc', defaultValue: [] },
+    { type: 'json', name: 'replyTo', defaultValue: [] },
+    { type: 'date', name: 'date' },
+    { type: 'text', name: 'snippet' },
+    { type: 'text', name: 'text', length: 'long' },
+    { type: 'text', name: 'html', length: 'long' },
+    { type: 'json', name: 'folderIds', defaultValue: [] },
+    { type: 'json', name: 'categories', defaultValue: [] },
+    { type: 'boolean', name: 'read', defaultValue: false },
+    { type: 'boolean', name: 'starred', defaultValue: false },
+    { type: 'boolean', name: 'draft', defaultValue: false },
+    { type: 'boolean', name: 'hasAttachments', defaultValue: false },
+    { type: 'integer', name: 'size' },
+    { type: 'hasMany', name: 'attachments', target: 'mailAttachments', foreignKey: 'messageRowId', onDelete: 'CASCADE' },
+    { type: 'hasMany', name: 'participants', target: 'mailParticipants', foreignKey: 'messageRowId', onDelete: 'CASCADE' },
+  ],
+  indexes: [
+    { fields: ['accountId', 'providerId'], unique: true },
+    { fields: ['accountId', 'date'] },
+    { fields: ['threadRowId', 'date'] },
+    { fields: ['internetMessageId'] },
+  ],
+});

@@ -1,0 +1,173 @@
+/**
+ * Server lifecycle of Email manager: wiring only. Collections load from
+ * ./collections by the host; behaviour lives in the modules wired here.
+ */
+import type { Context } from '@nocobase/actions';
+import { Plugin } from '@nocobase/server';
+import { resolveStorageRoot } from '@nocobase/utils';
+import { MailAccess } from './accounts/access';
+import { applySqliteWriteLocking } from './db/sqlite-locking';
+import { AccountService } from './accounts/account-service';
+import { mailAccountsActions, type SyncTrigger } from './actions/mail-accounts';
+import { mailDataScope } from './actions/mail-data-scope';
+import { mailMessagesActions } from './actions/mail-messages';
+import { mailSettingsActions } from './actions/mail-settings';
+import { isUserFacingError, renderUserFacingError } from './http/errors';
+import { LinkFlow } from './oauth/link-flow';
+import { SecretBox } from './oauth/secret-box';
+import { OAuthStateStore } from './oauth/state-store';
+import { TokenVault } from './oauth/token-vault';
+import { createProvider } from './providers/registry';
+import type { MailProvider, ProviderName } from './providers/types';
+import { MailSettingsService } from './settings/settings-service';
+import { createSyncEngine, type SyncEngine } from './sync';
+
+interface Services {
+  settings: MailSettingsService;
+  vault: TokenVault;
+  accounts: AccountService;
+  access: MailAccess;
+  linkFlow: LinkFlow;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export class PluginEmailManagerServer extends Plugin {
+  private services?: Services;
+  /** Set once the sync engine is started; actions queue runs through it. */
+  syncTrigger: SyncTrigger | null = null;
+  syncEngine: SyncEngine | null = null;
+
+  /** Built on first use: the app's AES encryptor exists only once the app is loading. */
+  get mail(): Services {
+    if (!this.services) this.services = this.buildServices();
+    return this.services;
+  }
+
+  private buildServices(): Services {
+    const encryptor = this.app.aesEncryptor;
+    if (!encryptor) throw new Error('The app AES encryptor is not available yet.');
+    const box = new SecretBox(encryptor);
+    const settings = new MailSettingsService(this.db, box);
+    const providerFor = async (name: ProviderName): Promise<MailProvider> => createProvider(name, { ...(await settings.credentials(name)) });
+    const vault = new TokenVault(this.db, box, providerFor);
+    const accounts = new AccountService(this.db, vault, providerFor);
+    const access = new MailAccess(this.db, async () => (await settings.general()).supervisorRoles);
+    const states = new OAuthStateStore(this.db, box);
+    const linkFlow = new LinkFlow(states, accounts, providerFor, async () => {
+      const days = (await settings.general()).defaultSyncWindowDays;
+      return new Date(Date.now() - days * DAY_MS);
+    });
+    return { settings, vault, accounts, access, linkFlow };
+  }
+
+  override async load() {
+    // Background sync writes while people use the app: make SQLite queue writers instead of failing them.
+    applySqliteWriteLocking(this.db);
+    this.registerErrorRenderer();
+    this.defineSettingsResources();
+    this.defineAccountResources();
+    this.app.on('afterStart', () => this.startSync());
+    this.app.on('beforeStop', () => this.stopSync());
+  }
+
+  /**
+   * Starts this process's sync engine (scheduler + runners). Every NocoBase node
+   * runs one; leases in the database keep an account to one runner at a time.
+   * MAIL_SYNC_AUTOSTART=0 leaves it off (tests start it themselves).
+   */
+  startSync(): SyncEngine {
+    if (this.syncEngine) return this.syncEngine;
+    const logger = this.app.logger;
+    const engine = createSyncEngine({
+      db: this.db,
+      mailboxFor: (accountId, hooks) => this.mail.accounts.mailboxFor(accountId, hooks),
+      // One limiter per account in this process, shared by sync runs and user actions.
+      limiterFor: (accountId, provider) => this.mail.accounts.limiterFor(accountId, provider as ProviderName),
+      logger: {
+        info: (message, meta) => logger.info(message, { module: 'email-manager', ...meta }),
+        warn: (message, meta) => logger.warn(message, { module: 'email-manager', ...meta }),
+        error: (message, meta) => logger.error(message, { module: 'email-manager', ...meta }),
+      },
+    });
+    this.syncEngine = engine;
+    this.syncTrigger = { requestSync: (accountId, kind) => void engine.scheduler.requestSync(accountId, kind) };
+    if (process.env.MAIL_SYNC_AUTOSTART !== '0') engine.scheduler.start();
+    return engine;
+  }
+
+  async stopSync() {
+    await this.syncEngine?.scheduler.stop();
+  }
+
+  private defineSettingsResources() {
+    const settings = mailSettingsActions(() => this.mail.settings);
+    this.app.resourceManager.define({
+      name: 'mailSettings',
+      actions: {
+        get: settings.get,
+        set: settings.set,
+        setGeneral: settings.setGeneral,
+        providers: settings.providers,
+        list: settings.closed,
+        create: settings.closed,
+        update: settings.closed,
+        destroy: settings.closed,
+      },
+    });
+    this.app.resourceManager.define({
+      name: 'mailGeneralSettings',
+      actions: { list: settings.closed, get: settings.closed, create: settings.closed, update: settings.closed, destroy: settings.closed },
+    });
+    this.app.acl.registerSnippet({ name: 'pm.mail', actions: ['mailSettings:get', 'mailSettings:set', 'mailSettings:setGeneral'] });
+    this.app.acl.allow('mailSettings', 'providers', 'loggedIn');
+  }
+
+  private defineAccountResources() {
+    const messages = mailMessagesActions({
+      db: this.db,
+      accounts: () => this.mail.accounts,
+      access: () => this.mail.access,
+      settings: () => this.mail.settings,
+      storagePath: resolveStorageRoot(),
+    });
+    const accounts = mailAccountsActions({
+      accounts: () => this.mail.accounts,
+      access: () => this.mail.access,
+      linkFlow: () => this.mail.linkFlow,
+      sync: () => this.syncTrigger,
+      afterRemove: async (accountId) => {
+        await messages.removeAccountFiles(accountId);
+      },
+    });
+    const accountActions = ['list', 'get', 'authorize', 'callback', 'setSyncFrom', 'pause', 'resume', 'syncNow', 'destroy'] as const;
+    this.app.resourceManager.define({
+      name: 'mailAccounts',
+      actions: {
+        ...Object.fromEntries(accountActions.map((a) => [a, accounts[a]])),
+        create: accounts.closed,
+        update: accounts.closed,
+      },
+    });
+    // Every signed-in user manages their own mailboxes; handlers enforce ownership.
+    this.app.acl.allow('mailAccounts', [...accountActions], 'loggedIn');
+
+    this.app.resourceManager.registerActionHandlers(messages.handlers);
+    for (const rule of messages.acl) this.app.acl.allow(rule.resource, rule.actions, rule.role);
+    for (const name of ['mailMessages', 'mailThreads', 'mailFolders', 'mailAttachments', 'mailParticipants', 'mailSyncRuns']) {
+      this.app.acl.allow(name, ['list', 'get'], 'loggedIn');
+    }
+    const scope = mailDataScope(() => this.mail.access, new Set(messages.actionNames));
+    this.app.resourceManager.use((ctx, next) => scope(ctx as Context, next), { tag: 'mail-data-scope', after: 'acl' });
+  }
+
+  /** Lets the UI read `code` and `field` of our errors; the host's default renderer keeps status and message. */
+  private registerErrorRenderer() {
+    const errorHandler = this.pm.get('error-handler') as
+      | { errorHandler?: { register(guard: (e: unknown) => boolean, render: typeof renderUserFacingError): void } }
+      | undefined;
+    errorHandler?.errorHandler?.register(isUserFacingError, renderUserFacingError);
+  }
+}
+
+export default PluginEmailManagerServer;

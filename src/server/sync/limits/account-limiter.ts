@@ -1,0 +1,105 @@
+/**
+ * One limiter per linked account: every provider call of that account goes
+ * through `schedule`, which waits for the provider budget, caps concurrency,
+ * retries transient failures, and turns a 429 into a pause every caller of the
+ * account honours (and `status()` can show as "rate-limited until …").
+ */
+import type { ProviderName } from '../../providers/types';
+import { isProviderError } from '../../providers/errors';
+import { systemClock, type Clock } from './clock';
+import { ConcurrencyLimiter } from './concurrency';
+import { GMAIL_USER_QUOTA, GRAPH_MAILBOX_QUOTA, QuotaLimiter, gmailCost } from './quota';
+import { withRetries, type RetryOptions } from './retry';
+
+export interface AccountLimiterOptions {
+  clock?: Clock;
+  random?: () => number;
+  retry?: Pick<RetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs' | 'isRetryable' | 'retryAfterMs'>;
+  /** Budget window override (defaults: Gmail 250 units/s, Graph 10,000 requests/10 min). */
+  quota?: { capacity: number; windowMs: number };
+  /** Parallel requests (defaults: Graph 4 per mailbox, Gmail 10 to stay clear of "too many concurrent requests"). */
+  concurrency?: number;
+  /** Observability hook: a call is about to wait before retrying. */
+  onRetry?: (info: { method: string; attempt: number; waitMs: number; error: unknown }) => void;
+}
+
+export interface ScheduleOptions {
+  /** Units this call costs: Gmail defaults to the method's quota cost, Graph to 1 (a `$batch` of n costs n). */
+  cost?: number;
+}
+
+export interface AccountLimiterStatus {
+  /** Epoch ms: calls wait until then (provider rate limit or own budget). */
+  waitingUntil?: number;
+  /** `rate-limited` (the provider said so) or `quota` (our own budget is spent). */
+  reason?: string;
+  inFlight: number;
+  queued: number;
+}
+
+export interface AccountLimiter {
+  readonly provider: ProviderName;
+  schedule<T>(method: string, fn: () => Promise<T>, opts?: ScheduleOptions): Promise<T>;
+  /** Make every call of this account wait (e.g. a Retry-After seen outside `schedule`). */
+  pauseUntil(epochMs: number, reason?: string): void;
+  status(): AccountLimiterStatus;
+}
+
+export const RATE_LIMITED_REASON = 'rate-limited';
+
+const DEFAULT_CONCURRENCY: Record<ProviderName, number> = { google: 10, microsoft: 4 };
+
+function isRateLimit(err: unknown): boolean {
+  return isProviderError(err) && err.code === 'RATE_LIMITED';
+}
+
+export function createAccountLimiter(provider: ProviderName, opts: AccountLimiterOptions = {}): AccountLimiter {
+  const clock = opts.clock ?? systemClock;
+  const budget = opts.quota ?? (provider === 'google' ? GMAIL_USER_QUOTA : GRAPH_MAILBOX_QUOTA);
+  const quota = new QuotaLimiter({ ...budget, clock });
+  const slots = new ConcurrencyLimiter(opts.concurrency ?? DEFAULT_CONCURRENCY[provider]);
+  const costOf = (method: string, override?: number) =>
+    override ?? (provider === 'google' ? gmailCost(method) : 1);
+
+  return {
+    provider,
+    schedule<T>(method: string, fn: () => Promise<T>, scheduleOpts: ScheduleOptions = {}): Promise<T> {
+      const cost = costOf(method, scheduleOpts.cost);
+      return withRetries(
+        async () => {
+          // Budget first, then a slot: a call waiting for quota does not hold a connection slot.
+          await quota.acquire(cost);
+          return slots.run(fn);
+        },
+        {
+          ...opts.retry,
+          sleep: (ms) => clock.sleep(ms),
+          random: opts.random,
+          onWait: (waitMs, error, attempt) => {
+            // The provider throttles the whole mailbox, so every caller of the account waits, not just this one.
+            if (isRateLimit(error)) quota.pauseUntil(clock.now() + waitMs, RATE_LIMITED_REASON);
+            opts.onRetry?.({ method, attempt, waitMs, error });
+          },
+        },
+      ).catch((error: unknown) => {
+        // Gave up (attempts spent or a Retry-After too long to wait here): keep the account paused for it.
+        if (isRateLimit(error) && isProviderError(error) && error.retryAfterMs !== undefined) {
+          quota.pauseUntil(clock.now() + error.retryAfterMs, RATE_LIMITED_REASON);
+        }
+        throw error;
+      });
+    },
+    pauseUntil(epochMs: number, reason = RATE_LIMITED_REASON) {
+      quota.pauseUntil(epochMs, reason);
+    },
+    status(): AccountLimiterStatus {
+      const q = quota.status();
+      const status: AccountLimiterStatus = { inFlight: slots.inFlight, queued: q.queued + slots.queued };
+      if (q.waitingUntil !== undefined) {
+        status.waitingUntil = q.waitingUntil;
+        status.reason = q.reason;
+      }
+      return status;
+    },
+  };
+}
