@@ -1,0 +1,213 @@
+/**
+ * Typed calls for reading mail: folders, the conversations of a folder, a
+ * conversation's messages, a message's safe body and its attachments.
+ * Components depend on `MailboxApi` so tests can hand them a fake.
+ */
+import type { ThreadListPage, ThreadListRow } from '../shared/wire-types';
+import { createContext, useContext } from 'react';
+import type { APIClient } from '@nocobase/client';
+import { callMailAction, MailApiError, toMailApiError } from './api';
+
+export type FolderRole = 'inbox' | 'sent' | 'drafts' | 'trash' | 'spam' | 'archive' | 'starred' | 'important' | 'custom';
+
+export interface MailAddressView {
+  name?: string | null;
+  address: string;
+}
+
+export interface MailFolderView {
+  id: string;
+  accountId: string;
+  providerId: string;
+  name: string;
+  role: FolderRole;
+  kind: 'system' | 'user' | 'folder' | null;
+  unreadCount: number;
+  totalCount: number;
+}
+
+/** A conversation row and a page of them, as `mailThreads:browse` returns them. */
+export type ThreadSummaryView = ThreadListRow;
+export type ThreadPage = ThreadListPage;
+
+/** Which conversations to show: a role in every chosen account, one folder, or all mail. */
+export type FolderChoice = { role: FolderRole } | { folderId: string } | null;
+
+export interface ThreadQuery {
+  accountIds: string[];
+  folder: FolderChoice;
+  search: string;
+  page: number;
+  pageSize: number;
+}
+
+export interface MailAttachmentView {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  inline: boolean;
+}
+
+export interface MailMessageView {
+  id: string;
+  accountId: string;
+  threadRowId: string;
+  subject: string;
+  fromAddress: string | null;
+  fromName: string | null;
+  to: MailAddressView[];
+  cc: MailAddressView[];
+  bcc: MailAddressView[];
+  date: string | null;
+  snippet: string;
+  read: boolean;
+  starred: boolean;
+  draft: boolean;
+  hasAttachments: boolean;
+  attachments: MailAttachmentView[];
+}
+
+export interface MessageBody {
+  /** Sanitized on the server; shown only inside a sandboxed frame. */
+  html: string;
+  text: string;
+  remoteImagesBlocked: number;
+  hasRemoteContent: boolean;
+}
+
+export interface MailboxApi {
+  folders(accountIds: string[]): Promise<MailFolderView[]>;
+  threads(query: ThreadQuery): Promise<ThreadPage>;
+  threadMessages(threadId: string): Promise<MailMessageView[]>;
+  messageBody(messageId: string, allowRemoteImages: boolean): Promise<MessageBody>;
+  downloadAttachment(attachmentId: string): Promise<Blob>;
+}
+
+type Row = Record<string, unknown>;
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+// SQLite and MariaDB answer booleans as 0 / 1.
+const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 'true';
+const addresses = (v: unknown): MailAddressView[] => (Array.isArray(v) ? (v as MailAddressView[]).filter((a) => a && typeof a.address === 'string') : []);
+
+function toFolder(r: Row): MailFolderView {
+  return {
+    id: str(r.id),
+    accountId: str(r.accountId),
+    providerId: str(r.providerId),
+    name: str(r.name) || str(r.providerId),
+    role: (str(r.role) || 'custom') as FolderRole,
+    kind: (strOrNull(r.kind) as MailFolderView['kind']) ?? null,
+    unreadCount: Number(r.unreadCount ?? 0),
+    totalCount: Number(r.totalCount ?? 0),
+  };
+}
+
+function toAttachment(r: Row): MailAttachmentView {
+  return {
+    id: str(r.id),
+    filename: str(r.filename) || 'attachment',
+    contentType: str(r.contentType) || 'application/octet-stream',
+    size: Number(r.size ?? 0),
+    contentId: strOrNull(r.contentId),
+    inline: bool(r.inline),
+  };
+}
+
+function toMessage(r: Row): MailMessageView {
+  return {
+    id: str(r.id),
+    accountId: str(r.accountId),
+    threadRowId: str(r.threadRowId),
+    subject: str(r.subject),
+    fromAddress: strOrNull(r.fromAddress),
+    fromName: strOrNull(r.fromName),
+    to: addresses(r.to),
+    cc: addresses(r.cc),
+    bcc: addresses(r.bcc),
+    date: strOrNull(r.date),
+    snippet: str(r.snippet),
+    read: bool(r.read),
+    starred: bool(r.starred),
+    draft: bool(r.draft),
+    hasAttachments: bool(r.hasAttachments),
+    attachments: Array.isArray(r.attachments) ? (r.attachments as Row[]).map(toAttachment) : [],
+  };
+}
+
+const MESSAGE_FIELDS = ['id', 'accountId', 'threadRowId', 'subject', 'fromAddress', 'fromName', 'to', 'cc', 'bcc', 'date', 'snippet', 'read', 'starred', 'draft', 'hasAttachments'];
+
+/** A blob error body (the download asked for bytes) read back as the server's explanation. */
+async function blobError(e: unknown): Promise<MailApiError> {
+  const response = (e as { response?: { status?: number; data?: unknown } }).response;
+  if (response && typeof Blob !== 'undefined' && response.data instanceof Blob) {
+    try {
+      const data = JSON.parse(await response.data.text()) as unknown;
+      return toMailApiError({ response: { status: response.status, data } });
+    } catch {
+      return toMailApiError({ response: { status: response.status } });
+    }
+  }
+  return toMailApiError(e);
+}
+
+export function createMailboxApi(client: APIClient): MailboxApi {
+  const query = (params: Record<string, string | number | undefined>) =>
+    new URLSearchParams(Object.entries(params).filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '').map(([k, v]) => [k, String(v)])).toString();
+
+  return {
+    async folders(accountIds) {
+      const filter = accountIds.length ? JSON.stringify({ accountId: { $in: accountIds } }) : undefined;
+      const rows = await callMailAction<Row[]>(client, `mailFolders:list?${query({ paginate: 'false', sort: 'name', filter })}`);
+      return rows.map(toFolder);
+    },
+
+    async threads(q) {
+      const folder = q.folder && 'role' in q.folder ? { folderRole: q.folder.role } : q.folder ? { folderId: q.folder.folderId } : {};
+      const url = `mailThreads:browse?${query({ accountId: q.accountIds.join(',') || undefined, ...folder, q: q.search.trim() || undefined, page: q.page, pageSize: q.pageSize })}`;
+      try {
+        // The host moves `rows` to `data` and the rest to `meta`.
+        const res = await client.request<{ data: ThreadSummaryView[]; meta: Omit<ThreadPage, 'rows'> }>({ url, method: 'get', skipNotify: true });
+        return { rows: res.data.data ?? [], ...res.data.meta };
+      } catch (e) {
+        throw toMailApiError(e);
+      }
+    },
+
+    async threadMessages(threadId) {
+      const params = query({
+        paginate: 'false',
+        sort: 'date',
+        filter: JSON.stringify({ threadRowId: threadId }),
+        appends: 'attachments',
+      });
+      const fields = MESSAGE_FIELDS.map((f) => `fields[]=${f}`).join('&');
+      const rows = await callMailAction<Row[]>(client, `mailMessages:list?${params}&${fields}`);
+      return rows.map(toMessage);
+    },
+
+    messageBody(messageId, allowRemoteImages) {
+      return callMailAction<MessageBody>(client, `mailMessages:body?${query({ filterByTk: messageId, allowRemoteImages: allowRemoteImages ? 1 : undefined })}`);
+    },
+
+    async downloadAttachment(attachmentId) {
+      try {
+        const res = await client.request<Blob>({ url: `mailAttachments:download?${query({ filterByTk: attachmentId })}`, method: 'get', responseType: 'blob', skipNotify: true });
+        return res.data;
+      } catch (e) {
+        throw await blobError(e);
+      }
+    },
+  };
+}
+
+export const MailboxApiContext = createContext<MailboxApi | null>(null);
+
+export function useMailboxApi(): MailboxApi {
+  const api = useContext(MailboxApiContext);
+  if (!api) throw new Error('MailboxApiContext is missing: render inside <MailboxApiProvider>.');
+  return api;
+}

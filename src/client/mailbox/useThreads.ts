@@ -1,0 +1,93 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { MailApiError } from '../api';
+import type { MailboxApi, ThreadQuery, ThreadSummaryView } from '../mailbox-api';
+
+export const PAGE_SIZE = 50;
+const MAX_REFRESH = 200;
+
+export type ThreadFilter = Omit<ThreadQuery, 'page' | 'pageSize'>;
+
+interface ListState {
+  key: string;
+  threads: ThreadSummaryView[];
+  hasMore: boolean;
+  count: number;
+}
+
+export interface ThreadsResult {
+  threads: ThreadSummaryView[];
+  count: number;
+  hasMore: boolean;
+  loading: boolean;
+  error: string | null;
+  loadMore(): void;
+}
+
+/**
+ * The conversations for a filter, page by page. A change of filter starts over;
+ * a change of `refreshKey` re-reads what is already shown (new mail appears on
+ * top, nothing the reader scrolled to is lost). Late answers to old requests are dropped.
+ */
+export function useThreads(api: MailboxApi, filter: ThreadFilter | null, refreshKey: number): ThreadsResult {
+  const key = filter ? JSON.stringify(filter) : '';
+  const query = useMemo(() => (key ? (JSON.parse(key) as ThreadFilter) : null), [key]);
+  const [state, setState] = useState<ListState>({ key: '', threads: [], hasMore: false, count: 0 });
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const latest = useRef(0);
+  const current = useRef(state);
+  current.current = state;
+
+  const fetch = useCallback(
+    async (mode: 'reset' | 'more' | 'refresh') => {
+      if (!query) return;
+      const request = ++latest.current;
+      const shown = current.current.key === key ? current.current.threads.length : 0;
+      let page = 1;
+      let pageSize = PAGE_SIZE;
+      if (mode === 'more') page = Math.floor(shown / PAGE_SIZE) + 1;
+      if (mode === 'refresh') pageSize = Math.min(MAX_REFRESH, Math.max(PAGE_SIZE, Math.ceil(shown / PAGE_SIZE) * PAGE_SIZE));
+      setLoading(true);
+      try {
+        const result = await api.threads({ ...query, page, pageSize });
+        if (request !== latest.current) return;
+        setState((prev) => {
+          const base = mode === 'more' && prev.key === key ? prev.threads : [];
+          const seen = new Set(base.map((t) => t.id));
+          return { key, threads: [...base, ...result.rows.filter((t) => !seen.has(t.id))], hasMore: result.hasMore, count: result.count };
+        });
+        setError(null);
+      } catch (e) {
+        if (request === latest.current) setError(e instanceof MailApiError ? e.message : String(e));
+      } finally {
+        if (request === latest.current) setLoading(false);
+      }
+    },
+    [api, key, query],
+  );
+
+  useEffect(() => {
+    setState({ key, threads: [], hasMore: false, count: 0 });
+    void fetch('reset');
+  }, [fetch, key]);
+
+  const firstRefresh = useRef(refreshKey);
+  useEffect(() => {
+    if (refreshKey === firstRefresh.current) return;
+    void fetch('refresh');
+    // Only a new refreshKey triggers this; filter changes are handled above.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [refreshKey]);
+
+  const visible = state.key === key ? state : { threads: [], hasMore: false, count: 0 };
+  return {
+    threads: visible.threads,
+    count: visible.count,
+    hasMore: visible.hasMore,
+    loading,
+    error,
+    loadMore: () => {
+      if (!loading) void fetch('more');
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import React, { useState } from 'react';
+import { Alert, Button, Form, InputNumber, message } from 'antd';
+import { GeneralSettings, MailApiError, useMailApi } from '../api';
+import { useMailTranslation } from '../locale';
+
+export function GeneralSettingsForm({ value, onSaved }: { value: GeneralSettings; onSaved: (v: GeneralSettings) => void }) {
+  const { t } = useMailTranslation();
+  const api = useMailApi();
+  const [form] = Form.useForm<GeneralSettings>();
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (values: GeneralSettings) => {
+    setSaving(true);
+    setError(null);
+    try {
+      onSaved(await api.saveGeneral(values));
+      message.success(t('Saved'));
+    } catch (e) {
+      const err = e instanceof MailApiError ? e : new MailApiError(String(e));
+      setError(err.message);
+      if (err.field) form.setFields([{ name: err.field as keyof GeneralSettings, errors: [err.message] }]);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Form<GeneralSettings> form={form} layout="vertical" style={{ maxWidth: 640 }} initialValues={value} onFinish={submit} data-testid="mail-settings-form-general">
+      <Form.Item name="syncIntervalMinutes" label={t('Sync interval (minutes)')} rules={[{ required: true, type: 'integer', min: 1, max: 1440, message: t('Enter a whole number from 1 to 1440') }]}>
+        <InputNumber min={1} max={1440} precision={0} data-testid="mail-general-interval" />
+      </Form.Item>
+      <Form.Item
+        name="defaultSyncWindowDays"
+        label={t('Default sync window (days)')}
+        extra={t('How far back new accounts sync unless the user picks another start date.')}
+        rules={[{ required: true, type: 'integer', min: 1, max: 3650, message: t('Enter a whole number from 1 to 3650') }]}
+      >
+        <InputNumber min={1} max={3650} precision={0} data-testid="mail-general-window" />
+      </Form.Item>
+      <Form.Item name="attachmentSizeLimitMb" label={t('Attachment size limit (MB)')} rules={[{ required: true, type: 'integer', min: 1, max: 150, message: t('Enter a whole number from 1 to 150') }]}>
+        <InputNumber min={1} max={150} precision={0} data-testid="mail-general-attachment-limit" />
+      </Form.Item>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+      <Button type="primary" htmlType="submit" loading={saving} data-testid="mail-general-save">
+        {t('Save')}
+      </Button>
+    </Form>
+  );
+}
