@@ -1,0 +1,85 @@
+// A non-admin user links an emulated Gmail and an emulated Outlook mailbox from
+// the email center, through the providers' consent pages and the plugin's real
+// OAuth callback route, picks how far back to sync, sees both accounts with
+// their status, and reads the synced inbox.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET, DEMO_MICROSOFT_CLIENT_ID, DEMO_MICROSOFT_CLIENT_SECRET, startEmulators, type StartedEmulators } from '../dev/emulators';
+import { signIn } from './support/auth';
+import { launchBrowser, openTrackedPage, screenshot, type TrackedPage } from './support/browser';
+import { callAction, signInApi, startTestHost, type Host } from './support/host';
+import { linkThroughConsent, openNewestInboxMessage } from './support/mail';
+
+const MEMBER = { email: 'member@example.com', password: 'member-pass-123' };
+
+describe('a member links Gmail and Outlook and reads the inbox', () => {
+  let emulators: StartedEmulators;
+  let host: Host;
+  let browser: Browser;
+  let tracked: TrackedPage;
+
+  beforeAll(async () => {
+    emulators = await startEmulators({
+      seed: {
+        users: [
+          { provider: 'google', address: 'alex@gmail.test', name: 'Alex Demo', messages: 40, seed: 1 },
+          { provider: 'microsoft', address: 'alex@outlook.test', name: 'Alex Demo', messages: 40, seed: 3 },
+        ],
+      },
+    });
+    [host, browser] = await Promise.all([startTestHost('link-accounts', { withPlugin: true, env: emulators.env }), launchBrowser()]);
+    const token = await signInApi(host.url);
+    await callAction(host.url, token, 'mailSettings:set', { body: { provider: 'google', enabled: true, clientId: DEMO_GOOGLE_CLIENT_ID, clientSecret: DEMO_GOOGLE_CLIENT_SECRET } });
+    await callAction(host.url, token, 'mailSettings:set', {
+      body: { provider: 'microsoft', enabled: true, clientId: DEMO_MICROSOFT_CLIENT_ID, clientSecret: DEMO_MICROSOFT_CLIENT_SECRET },
+    });
+    await callAction(host.url, token, 'users:create', { body: { nickname: 'Member', email: MEMBER.email, password: MEMBER.password, roles: ['member'] } });
+    // The Outlook emulator serves HTTPS with the project's dev CA, which Chromium does not know.
+    tracked = await openTrackedPage(browser, { ignoreHTTPSErrors: true });
+    await signIn(tracked.page, host.url, MEMBER.email, MEMBER.password);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    await emulators?.close();
+  });
+
+  it('links an emulated Gmail account through the consent page and the OAuth callback route', async () => {
+    const { page } = tracked;
+    await page.goto(`${host.url}/admin/mail`);
+    await page.getByTestId('mail-center').waitFor();
+    await linkThroughConsent(page, 'google', 'alex@gmail.test');
+    await page.getByTestId('mail-tab-accounts').click();
+    await page.getByTestId('mail-account-row-alex@gmail.test').waitFor();
+  });
+
+  it('links an emulated Outlook account the same way', async () => {
+    const { page } = tracked;
+    await linkThroughConsent(page, 'microsoft', 'alex@outlook.test');
+    await page.getByTestId('mail-tab-accounts').click();
+    await page.getByTestId('mail-account-row-alex@outlook.test').waitFor();
+    await page.getByTestId('mail-account-row-alex@gmail.test').waitFor();
+  });
+
+  it('shows both accounts with their sync status, reaching active', async () => {
+    const { page } = tracked;
+    const statuses = page.locator('[data-testid^="mail-account-status-"]');
+    const read = async () => (await statuses.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).sort().join(',');
+    // The page refreshes itself while accounts sync; wait for both to finish their first sync.
+    const deadline = Date.now() + 120_000;
+    while ((await read()) !== 'active,active' && Date.now() < deadline) await page.waitForTimeout(2_000);
+    expect(await read()).toBe('active,active');
+    await screenshot(page, 'link-accounts-listed');
+  });
+
+  it('shows the synced Gmail inbox in the mailbox view', async () => {
+    const { page } = tracked;
+    const { threads, bodyText } = await openNewestInboxMessage(page);
+    expect(threads).toBeGreaterThan(3);
+    expect(bodyText.length).toBeGreaterThan(10);
+    await screenshot(page, 'link-accounts-inbox');
+    expect(tracked.problems.pageErrors, tracked.describe()).toEqual([]);
+    expect(tracked.pluginConsoleErrors(), tracked.describe()).toEqual([]);
+  });
+});
