@@ -130,6 +130,7 @@ export class PluginEmailManagerServer extends Plugin {
       access: () => this.mail.access,
       settings: () => this.mail.settings,
       storagePath: resolveStorageRoot(),
+      requestSync: (accountId) => this.syncTrigger?.requestSync(accountId, 'sync'),
     });
     const accounts = mailAccountsActions({
       accounts: () => this.mail.accounts,

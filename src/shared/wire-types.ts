@@ -54,3 +54,30 @@ export interface ThreadListPage {
   pageSize: number;
   hasMore: boolean;
 }
+
+/** What a reader can do to a conversation or one message (`mailThreads:act`, `mailMessages:act`). */
+export type MailActionName = 'markRead' | 'markUnread' | 'star' | 'unstar' | 'archive' | 'trash' | 'restore' | 'moveTo';
+
+/** Body of `POST mailThreads:act?filterByTk=<thread id>` and `mailMessages:act?filterByTk=<message id>`. */
+export interface MailActRequest {
+  action: MailActionName;
+  /** The `mailFolders` row to move to; only for `moveTo`. */
+  folderId?: string | number;
+}
+
+export interface MailActMessageState {
+  id: string | number;
+  read: boolean;
+  starred: boolean;
+  folderIds: Array<string | number>;
+}
+
+/** The conversation as it is after the action, so the client can settle what it showed early. */
+export interface MailActResult {
+  threadId: string | number;
+  unreadCount: number;
+  starred: boolean;
+  /** The folders the conversation is in now. */
+  folderIds: Array<string | number>;
+  messages: MailActMessageState[];
+}

@@ -7,6 +7,9 @@
  * - `mailAttachments:download`: the file, with headers that keep it from running in the app.
  * - `mailAttachments:inline`: an inline image through a short-lived signed link (the
  *   sandboxed message frame sends no credentials), raster images only.
+ * - `mailThreads:act` / `mailMessages:act`: mark read / unread, star, archive, trash,
+ *   restore or move a conversation or one message, at the provider and then locally
+ *   (owner only; answers with the conversation's state afterwards).
  *
  * Messages of a conversation, folders and attachment lists come from the host's
  * standard `list` / `get`, scoped by mail-data-scope.
@@ -18,6 +21,7 @@ import { Op } from 'sequelize';
 import type { MailAccess } from '../accounts/access';
 import type { AccountService } from '../accounts/account-service';
 import { UserFacingError } from '../http/errors';
+import { MailActor, THREAD_NOT_FOUND, type MailActInput } from '../messages/act-on-mail';
 import { AttachmentCache } from '../messages/attachment-cache';
 import { AttachmentDelivery, type Delivery } from '../messages/attachment-delivery';
 import { renderMessageBody } from '../messages/body';
@@ -38,11 +42,20 @@ export interface MailMessagesDeps {
   storagePath: string;
   /** Signs inline-image links; defaults to APP_KEY (the same on every node of a cluster). */
   linkSecret?: string;
+  /** Queues a sync of an account soon (after acting on mail while a sync runs, or on a mailbox that changed). */
+  requestSync?: (accountId: string) => void;
 }
 
 type Handler = (ctx: Context, next: Next) => Promise<void>;
 
-export const MAIL_MESSAGE_ACTIONS = ['mailThreads:browse', 'mailMessages:body', 'mailAttachments:download', 'mailAttachments:inline'] as const;
+export const MAIL_MESSAGE_ACTIONS = [
+  'mailThreads:browse',
+  'mailThreads:act',
+  'mailMessages:body',
+  'mailMessages:act',
+  'mailAttachments:download',
+  'mailAttachments:inline',
+] as const;
 export type MailMessageActionName = (typeof MAIL_MESSAGE_ACTIONS)[number];
 
 export interface AclRule {
@@ -53,8 +66,8 @@ export interface AclRule {
 }
 
 export const MAIL_MESSAGE_ACL: AclRule[] = [
-  { resource: 'mailThreads', actions: ['browse'], role: 'loggedIn' },
-  { resource: 'mailMessages', actions: ['body'], role: 'loggedIn' },
+  { resource: 'mailThreads', actions: ['browse', 'act'], role: 'loggedIn' },
+  { resource: 'mailMessages', actions: ['body', 'act'], role: 'loggedIn' },
   { resource: 'mailAttachments', actions: ['download'], role: 'loggedIn' },
   { resource: 'mailAttachments', actions: ['inline'], role: 'public' },
 ];
@@ -79,6 +92,10 @@ function listParam(value: unknown): string[] {
   return [];
 }
 
+function actInput(ctx: Context): MailActInput {
+  return { action: paramOf(ctx, 'action'), folderId: paramOf(ctx, 'folderId') };
+}
+
 /** `/api/` (or `/<public path>/api/`): inline links are relative to the API the page already talks to. */
 function apiBaseOf(ctx: Context): string {
   const path = ctx.path || '/api/';
@@ -97,6 +114,7 @@ export function mailMessagesActions(deps: MailMessagesDeps) {
   const lister = new ThreadLister(deps.db);
   const delivery = new AttachmentDelivery(deps.db, cache, deps.accounts, async () => (await deps.settings().general()).attachmentSizeLimitMb);
   const notFoundMessage = () => new UserFacingError(404, 'MESSAGE_NOT_FOUND', 'This message does not exist or was deleted.');
+  const actor = new MailActor({ db: deps.db, accounts: deps.accounts, access: deps.access, requestSync: deps.requestSync });
 
   /** contentId → signed link, for the message's inline raster images. */
   async function inlineImages(ctx: Context, messageId: string): Promise<Record<string, string>> {
@@ -137,6 +155,16 @@ export function mailMessagesActions(deps: MailMessagesDeps) {
         page: Number(paramOf(ctx, 'page') ?? 1),
         pageSize: Number(paramOf(ctx, 'pageSize') ?? 50),
       });
+      await next();
+    },
+
+    async 'mailThreads:act'(ctx, next) {
+      ctx.body = await actor.onThread(viewerOf(ctx), idParam(ctx, THREAD_NOT_FOUND), actInput(ctx));
+      await next();
+    },
+
+    async 'mailMessages:act'(ctx, next) {
+      ctx.body = await actor.onMessage(viewerOf(ctx), idParam(ctx, notFoundMessage), actInput(ctx));
       await next();
     },
 

@@ -32,6 +32,19 @@ export interface ThreadSummary {
 
 const MAX_PARTICIPANTS = 50;
 
+/**
+ * Gmail keeps a trashed (or spam) message's other labels, INBOX included, but shows
+ * it only in Trash (Spam): there it counts for the conversation's folders, nowhere
+ * else. The ids are Gmail's reserved label ids; Outlook folder ids never equal them,
+ * and an Outlook message is in one folder anyway.
+ */
+const EXCLUSIVE_LABELS = ['TRASH', 'SPAM'];
+
+function shownIn(folderIds: string[]): string[] {
+  const bin = EXCLUSIVE_LABELS.find((label) => folderIds.includes(label));
+  return bin ? [bin] : folderIds;
+}
+
 function time(d: Date | null): number {
   return d ? d.getTime() : 0;
 }
@@ -53,7 +66,7 @@ export function summarizeThread(messages: readonly ThreadMessageFacts[]): Thread
   for (const m of ordered) [...m.to, ...m.cc].forEach(add);
 
   const folders = new Set<string>();
-  for (const m of ordered) m.folderIds.forEach((f) => folders.add(f));
+  for (const m of ordered) shownIn(m.folderIds).forEach((f) => folders.add(f));
 
   return {
     // The conversation is named by its first message, like the providers' own UIs.

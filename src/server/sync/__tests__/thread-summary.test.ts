@@ -35,6 +35,13 @@ describe('thread row summary', () => {
     expect(s).toMatchObject({ unreadCount: 2, starred: true, hasAttachments: true, folderIds: ['INBOX', 'SENT'] });
   });
 
+  it('shows a conversation whose messages are all trashed only in the trash, as Gmail does though they keep INBOX', () => {
+    const trashed = summarizeThread([fact({ folderIds: ['INBOX', 'TRASH', 'Label_1'] }), fact({ folderIds: ['SENT', 'TRASH'] })]);
+    expect(trashed.folderIds).toEqual(['TRASH']);
+    const partly = summarizeThread([fact({ folderIds: ['INBOX', 'TRASH'] }), fact({ folderIds: ['INBOX'] }), fact({ folderIds: ['SPAM', 'INBOX'] })]);
+    expect(partly.folderIds).toEqual(['INBOX', 'SPAM', 'TRASH']);
+  });
+
   it('lists each person once, case-insensitively, senders first', () => {
     const s = summarizeThread([
       fact({ date: new Date(1), from: { address: 'Ann@X.test' }, to: [{ address: 'bob@y.test', name: 'Bob' }] }),

@@ -1,0 +1,398 @@
+/**
+ * Acting on mail (read / star / archive / trash / restore / move) for the
+ * mailbox owner: the plan from mail-acts is applied at the provider first,
+ * through the account's limiter (user actions share the quota with sync), then
+ * mirrored into the local rows at once with the sync store's own page writer,
+ * so thread summaries and folder membership are recomputed exactly as a sync
+ * would and the next incremental sync finds nothing to change.
+ *
+ * Only what the provider accepted is mirrored: a failure part-way leaves the
+ * messages changed so far changed on both sides, and the rest untouched on both.
+ *
+ * A sync running at the same moment may have read a message before the change
+ * and commit that older state after our mirror. Its cursor was taken before the
+ * change too, so the provider reports the change again on the next incremental
+ * run, which restores it; when the account's lease is held while we act, that
+ * next run is requested right away so the stale state lasts one run at most.
+ */
+import type { Database, Transaction } from '@nocobase/database';
+import { Op } from 'sequelize';
+import type { MailAccess, Viewer } from '../accounts/access';
+import type { AccountService, ScheduleFn } from '../accounts/account-service';
+import { UserFacingError } from '../http/errors';
+import { isProviderError, ProviderError } from '../providers/errors';
+import type { ProviderName } from '../providers/types';
+import type { MailActResult } from '../../shared/wire-types';
+import { providerLabel } from '../sync/failure-status';
+import { MailStore } from '../sync/store';
+import { asBool, asDate, asStringArray } from '../sync/values';
+import { folderCountDeltas, isMailAction, MAIL_ACTIONS, planMailAct, type FolderFacts, type MailAction, type MessageFacts, type PlannedChange } from './mail-acts';
+import { isRowId, MailVisibility, MESSAGE_NOT_FOUND, type Raw } from './visibility';
+
+/** The conversation after the action (ids are row ids, as strings): shared with the client. */
+export type { MailActResult };
+
+export interface MailActInput {
+  action: unknown;
+  /** mailFolders row id, for moveTo. */
+  folderId?: unknown;
+}
+
+export interface MailActorDeps {
+  db: Database;
+  accounts: () => AccountService;
+  access: () => MailAccess;
+  /** Queues a sync of the account soon (off the request path). */
+  requestSync?: (accountId: string) => void;
+  now?: () => number;
+}
+
+/** Messages changed at the provider at once: a conversation of 30 takes a few round trips, within Graph's 4 per mailbox. */
+const PARALLEL_CHANGES = 4;
+/** A user waits this long at most for the provider's rate limit; longer waits are answered with 429 and a time. */
+const MAX_WAIT_MS = 10_000;
+const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
+
+/** What planning needs of a message row (never its bodies). */
+const MESSAGE_FACTS = ['id', 'accountId', 'threadRowId', 'providerId', 'date', 'read', 'starred', 'draft', 'folderIds'];
+
+export const THREAD_NOT_FOUND = () => new UserFacingError(404, 'THREAD_NOT_FOUND', 'This conversation does not exist or was deleted.');
+
+/**
+ * A rate limit too long to hold the user's request for. Not retryable, so the
+ * limiter gives up at once (and, seeing RATE_LIMITED with a Retry-After, pauses
+ * every caller of the account, the sync included).
+ */
+class RateLimitTooLong extends ProviderError {
+  constructor(cause: ProviderError) {
+    super('RATE_LIMITED', cause.message, { status: cause.status, retryAfterMs: cause.retryAfterMs, cause });
+    this.name = 'RateLimitTooLong';
+  }
+
+  override get retryable(): boolean {
+    return false;
+  }
+}
+
+interface AccountFacts {
+  id: string;
+  provider: ProviderName;
+  address: string;
+  status: string;
+  rateLimitedUntil: Date | null;
+}
+
+function accountFacts(row: Raw): AccountFacts {
+  return {
+    id: String(row.id),
+    provider: row.provider as ProviderName,
+    address: String(row.address),
+    status: String(row.status ?? ''),
+    rateLimitedUntil: asDate(row.rateLimitedUntil),
+  };
+}
+
+function messageFacts(row: Raw): MessageFacts {
+  return {
+    id: String(row.id),
+    providerId: String(row.providerId),
+    date: asDate(row.date),
+    read: asBool(row.read),
+    starred: asBool(row.starred),
+    draft: asBool(row.draft),
+    folderIds: asStringArray(row.folderIds),
+  };
+}
+
+function folderFacts(row: Raw): FolderFacts {
+  return {
+    id: String(row.id),
+    providerId: String(row.providerId),
+    name: String(row.name ?? row.providerId),
+    role: String(row.role ?? 'custom'),
+    kind: row.kind ? String(row.kind) : null,
+  };
+}
+
+function waitText(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 90) return `${seconds} seconds`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}
+
+function isReauth(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === 'REAUTH_REQUIRED';
+}
+
+export function reconnectError(address: string): UserFacingError {
+  return new UserFacingError(409, 'REAUTH_REQUIRED', `Reconnect ${address} in Email → Accounts, then try again.`);
+}
+
+export class MailActor {
+  private readonly store: MailStore;
+  private readonly visibility: MailVisibility;
+  private readonly now: () => number;
+  private readonly lanes = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: MailActorDeps) {
+    this.store = new MailStore(deps.db);
+    this.visibility = new MailVisibility(deps.db, deps.access);
+    this.now = deps.now ?? (() => Date.now());
+  }
+
+  async onThread(viewer: Viewer, threadId: string, input: MailActInput): Promise<MailActResult> {
+    const action = this.actionOf(input);
+    const thread = isRowId(threadId) ? await this.findRaw('mailThreads', { id: threadId }) : null;
+    if (!thread) throw THREAD_NOT_FOUND();
+    const account = await this.ownAccount(viewer, thread.accountId, THREAD_NOT_FOUND);
+    const load = async () => (await this.findAllRaw('mailMessages', { accountId: account.id, threadRowId: thread.id }, MESSAGE_FACTS)).map(messageFacts);
+    return this.act(account, action, input, 'thread', load, String(thread.id));
+  }
+
+  async onMessage(viewer: Viewer, messageId: string, input: MailActInput): Promise<MailActResult> {
+    const action = this.actionOf(input);
+    const message = isRowId(messageId) ? await this.findRaw('mailMessages', { id: messageId }, MESSAGE_FACTS) : null;
+    if (!message) throw MESSAGE_NOT_FOUND();
+    const account = await this.ownAccount(viewer, message.accountId, MESSAGE_NOT_FOUND);
+    const load = async () => {
+      const current = await this.findRaw('mailMessages', { id: message.id }, MESSAGE_FACTS);
+      return current ? [messageFacts(current)] : [];
+    };
+    return this.act(account, action, input, 'message', load, String(message.threadRowId));
+  }
+
+  private actionOf(input: MailActInput): MailAction {
+    if (isMailAction(input.action)) return input.action;
+    const given = typeof input.action === 'string' && input.action ? `"${input.action.slice(0, 40)}"` : 'no action';
+    throw new UserFacingError(400, 'UNKNOWN_ACTION', `Cannot do ${given} on mail. Send one of: ${MAIL_ACTIONS.join(', ')}.`, 'action');
+  }
+
+  /**
+   * The account, if the viewer owns it. Whoever cannot read it gets the same 404
+   * as when reading. Supervisors read everyone's mail but act only on their own:
+   * they get a 403 that says so (a 404 would deny what they can see).
+   */
+  private async ownAccount(viewer: Viewer, accountId: unknown, notFound: () => UserFacingError): Promise<AccountFacts> {
+    const row = accountId === null || accountId === undefined ? null : await this.findRaw('mailAccounts', { id: accountId });
+    if (!row) throw notFound();
+    if (String(row.userId) === String(viewer.userId)) return accountFacts(row);
+    if (await this.visibility.canRead(viewer, row.id)) {
+      throw new UserFacingError(
+        403,
+        'NOT_MAILBOX_OWNER',
+        'Mail supervisors can read this mailbox but not change it. Only its owner can mark, star, move or delete its mail.',
+      );
+    }
+    throw notFound();
+  }
+
+  private act(
+    account: AccountFacts,
+    action: MailAction,
+    input: MailActInput,
+    scope: 'thread' | 'message',
+    loadMessages: () => Promise<MessageFacts[]>,
+    threadRowId: string,
+  ): Promise<MailActResult> {
+    return this.inLane(account.id, async () => {
+      const folders = (await this.findAllRaw('mailFolders', { accountId: account.id })).map(folderFacts);
+      const target = action === 'moveTo' ? this.targetFolder(input.folderId, folders, account) : null;
+      const plan = planMailAct({ provider: account.provider, action, scope, messages: await loadMessages(), folders, target });
+      if (plan.length) {
+        // Before any provider call: a mailbox that needs reconnecting would fail anyway.
+        if (account.status === 'reauth_required') throw reconnectError(account.address);
+        await this.apply(account, plan);
+      }
+      return this.state(threadRowId, account.id, folders);
+    });
+  }
+
+  /**
+   * One action at a time per account in this process: a double click plans the
+   * second action from the first one's result (nothing left to do) instead of
+   * applying the same change, and the same folder-count delta, twice.
+   */
+  private inLane<T>(accountId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.lanes.get(accountId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(work);
+    this.lanes.set(accountId, run);
+    const forget = () => {
+      if (this.lanes.get(accountId) === run) this.lanes.delete(accountId);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  private targetFolder(folderId: unknown, folders: FolderFacts[], account: AccountFacts): FolderFacts {
+    const id = typeof folderId === 'number' ? String(folderId) : folderId;
+    if (id === undefined || id === null || id === '') {
+      throw new UserFacingError(400, 'FOLDER_REQUIRED', 'Choose the folder to move to (folderId).', 'folderId');
+    }
+    const folder = isRowId(id) ? folders.find((f) => f.id === id) : undefined;
+    if (!folder) {
+      throw new UserFacingError(400, 'FOLDER_NOT_FOUND', `That folder is not in ${account.address}. Choose one of this mailbox's folders.`, 'folderId');
+    }
+    return folder;
+  }
+
+  /** Provider first, message by message; then the local mirror of exactly what the provider accepted. */
+  private async apply(account: AccountFacts, plan: PlannedChange[]): Promise<void> {
+    const limiter = this.deps.accounts().limiterFor(account.id, account.provider);
+    const waitingUntil = Math.max(limiter.status().waitingUntil ?? 0, account.rateLimitedUntil?.getTime() ?? 0);
+    if (waitingUntil - this.now() > MAX_WAIT_MS) {
+      throw this.failure(new ProviderError('RATE_LIMITED', 'rate limited', { retryAfterMs: waitingUntil - this.now() }), account, 0, plan.length);
+    }
+    const schedule: ScheduleFn = (method, fn, opts) =>
+      limiter.schedule(
+        method,
+        async () => {
+          try {
+            return await fn();
+          } catch (e) {
+            if (isProviderError(e) && e.code === 'RATE_LIMITED' && (e.retryAfterMs ?? 0) > MAX_WAIT_MS) throw new RateLimitTooLong(e);
+            throw e;
+          }
+        },
+        opts,
+      );
+
+    const done: PlannedChange[] = [];
+    // The first failure stops new changes; the ones already in flight finish and count.
+    const stop: { failed: boolean; error?: unknown } = { failed: false };
+    const fail = (error: unknown) => {
+      if (stop.failed) return;
+      stop.failed = true;
+      stop.error = error;
+    };
+    try {
+      const mailbox = await this.deps.accounts().mailboxFor(account.id, { schedule });
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (!stop.failed && next < plan.length) {
+          const item = plan[next++];
+          try {
+            await mailbox.modify(item.providerId, item.change);
+            done.push(item);
+          } catch (error) {
+            fail(error);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PARALLEL_CHANGES, plan.length) }, worker));
+    } catch (error) {
+      fail(error);
+    }
+
+    if (done.length) await this.mirror(account.id, done);
+    if (stop.failed) {
+      // A message or folder gone at the provider: the next sync brings the mailbox up to date.
+      if (isProviderError(stop.error) && stop.error.code === 'NOT_FOUND') this.deps.requestSync?.(account.id);
+      throw this.failure(stop.error, account, done.length, plan.length);
+    }
+  }
+
+  private async mirror(accountId: string, done: PlannedChange[]): Promise<void> {
+    await this.store.applyPage(
+      accountId,
+      { updated: done.map((c) => ({ providerId: c.providerId, ...c.after })) },
+      (transaction) => this.adjustFolderCounts(accountId, done, transaction),
+    );
+    if (await this.leaseHeld(accountId)) this.deps.requestSync?.(accountId);
+  }
+
+  /** Whether a sync runner holds the account now (its page may carry the state from before our change). */
+  private async leaseHeld(accountId: string): Promise<boolean> {
+    const row = await this.findRaw('mailAccounts', { id: accountId }, ['leaseOwner', 'leaseExpiresAt']);
+    const expires = asDate(row?.leaseExpiresAt);
+    return Boolean(row?.leaseOwner) && (!expires || expires.getTime() > this.now());
+  }
+
+  /**
+   * Folder counts are the provider's figures (set by every sync); they move with
+   * the change here so the folder list is right at once. The next sync's
+   * reconcile overwrites them with the provider's own numbers either way.
+   */
+  private async adjustFolderCounts(accountId: string, done: PlannedChange[], transaction: Transaction): Promise<void> {
+    const deltas = folderCountDeltas(done);
+    if (!deltas.size) return;
+    const Folders = this.deps.db.getModel('mailFolders');
+    const rows = (await Folders.findAll({
+      where: { accountId, providerId: { [Op.in]: [...deltas.keys()] } },
+      attributes: ['id', 'providerId', 'totalCount', 'unreadCount'],
+      raw: true,
+      transaction,
+    })) as unknown as Raw[];
+    for (const row of rows) {
+      const d = deltas.get(String(row.providerId));
+      if (!d) continue;
+      await Folders.update(
+        { totalCount: Math.max(0, Number(row.totalCount ?? 0) + d.total), unreadCount: Math.max(0, Number(row.unreadCount ?? 0) + d.unread) },
+        { where: { id: row.id }, transaction },
+      );
+    }
+  }
+
+  /** Provider failures in words the mailbox owner can act on. */
+  private failure(e: unknown, account: AccountFacts, done: number, planned: number): unknown {
+    if (e instanceof UserFacingError) return e;
+    if (isReauth(e)) return reconnectError(account.address);
+    if (!isProviderError(e)) return e;
+    const label = providerLabel(account.provider);
+    const outcome = done ? ` ${done} of ${planned} messages were changed before it stopped.` : ' Nothing was changed.';
+    switch (e.code) {
+      case 'RATE_LIMITED': {
+        const until = Math.max(this.now() + (e.retryAfterMs ?? 0), this.deps.accounts().limiterFor(account.id, account.provider).status().waitingUntil ?? 0);
+        const wait = until > this.now() ? until - this.now() : DEFAULT_RATE_LIMIT_WAIT_MS;
+        return new UserFacingError(429, 'RATE_LIMITED', `${label} is limiting requests for ${account.address}.${outcome} Try again in ${waitText(wait)}.`);
+      }
+      case 'TRANSIENT':
+      case 'UNREACHABLE':
+        return new UserFacingError(502, 'PROVIDER_UNAVAILABLE', `${label} could not be reached, even after retrying.${outcome} Try again in a moment.`);
+      case 'NOT_FOUND':
+        return new UserFacingError(
+          409,
+          'MAILBOX_CHANGED',
+          `This mail changed in ${label} since ${account.address} was last synced (a message or folder is gone there).${outcome} The mailbox is being synced; try again in a moment.`,
+        );
+      case 'INVALID_CLIENT':
+        return new UserFacingError(502, e.code, `${label} rejected the app's OAuth client.${outcome} An administrator must check the client id and secret in Email settings.`);
+      case 'API_NOT_ENABLED':
+      case 'MAILBOX_NOT_ENABLED':
+        // The adapters' messages already say who must do what.
+        return new UserFacingError(502, e.code, e.message);
+      default:
+        return new UserFacingError(502, 'PROVIDER_ERROR', `${label} refused the change: ${e.message}${outcome}`);
+    }
+  }
+
+  /** The conversation as stored now; an empty one when its row is gone. */
+  private async state(threadRowId: string, accountId: string, folders: FolderFacts[]): Promise<MailActResult> {
+    const rowIdOf = new Map(folders.map((f) => [f.providerId, f.id]));
+    const toRowIds = (ids: string[]) => ids.map((id) => rowIdOf.get(id)).filter((id): id is string => id !== undefined);
+    const thread = isRowId(threadRowId) ? await this.findRaw('mailThreads', { id: threadRowId, accountId }) : null;
+    const messages = thread
+      ? ((await this.deps.db.getModel('mailMessages').findAll({
+          where: { accountId, threadRowId },
+          attributes: ['id', 'read', 'starred', 'folderIds'],
+          order: [['date', 'ASC'], ['id', 'ASC']],
+          raw: true,
+        })) as unknown as Raw[])
+      : [];
+    return {
+      threadId: threadRowId,
+      unreadCount: Number(thread?.unreadCount ?? 0),
+      starred: asBool(thread?.starred),
+      folderIds: toRowIds(asStringArray(thread?.folderIds)),
+      messages: messages.map((m) => ({ id: String(m.id), read: asBool(m.read), starred: asBool(m.starred), folderIds: toRowIds(asStringArray(m.folderIds)) })),
+    };
+  }
+
+  private async findRaw(collection: string, where: Record<string, unknown>, attributes?: string[]): Promise<Raw | null> {
+    const row = await this.deps.db.getModel(collection).findOne({ where, ...(attributes ? { attributes } : {}), raw: true });
+    return (row as unknown as Raw | null) ?? null;
+  }
+
+  private async findAllRaw(collection: string, where: Record<string, unknown>, attributes?: string[]): Promise<Raw[]> {
+    return (await this.deps.db.getModel(collection).findAll({ where, ...(attributes ? { attributes } : {}), raw: true })) as unknown as Raw[];
+  }
+}
