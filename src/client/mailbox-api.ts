@@ -1,9 +1,10 @@
 /**
  * Typed calls for reading mail: folders, the conversations of a folder, a
- * conversation's messages, a message's safe body and its attachments.
+ * conversation's messages, a message's safe body and its attachments; and for
+ * acting on mail (read, star, archive, trash, move).
  * Components depend on `MailboxApi` so tests can hand them a fake.
  */
-import type { ThreadListPage, ThreadListRow } from '../shared/wire-types';
+import type { MailActRequest, ThreadListPage, ThreadListRow } from '../shared/wire-types';
 import { createContext, useContext } from 'react';
 import type { APIClient } from '@nocobase/client';
 import { callMailAction, MailApiError, toMailApiError } from './api';
@@ -66,6 +67,8 @@ export interface MailMessageView {
   starred: boolean;
   draft: boolean;
   hasAttachments: boolean;
+  /** The folders it is in, as the provider names them (`INBOX`, a Graph folder id…). */
+  folderIds: string[];
   attachments: MailAttachmentView[];
 }
 
@@ -77,12 +80,38 @@ export interface MessageBody {
   hasRemoteContent: boolean;
 }
 
+export type { MailActRequest };
+
+/** What to act on: a whole conversation or one of its messages. */
+export interface MailActTarget {
+  resource: 'mailThreads' | 'mailMessages';
+  id: string;
+}
+
+/** A message's flags after an action. */
+export interface MessageFlags {
+  id: string;
+  read: boolean;
+  starred: boolean;
+  folderIds: string[];
+}
+
+/** The conversation after an action, as the server settled it. */
+export interface ThreadActState {
+  threadId: string;
+  unreadCount: number;
+  starred: boolean;
+  folderIds: string[];
+  messages: MessageFlags[];
+}
+
 export interface MailboxApi {
   folders(accountIds: string[]): Promise<MailFolderView[]>;
   threads(query: ThreadQuery): Promise<ThreadPage>;
   threadMessages(threadId: string): Promise<MailMessageView[]>;
   messageBody(messageId: string, allowRemoteImages: boolean): Promise<MessageBody>;
   downloadAttachment(attachmentId: string): Promise<Blob>;
+  act(target: MailActTarget, request: MailActRequest): Promise<ThreadActState>;
 }
 
 type Row = Record<string, unknown>;
@@ -91,6 +120,7 @@ const str = (v: unknown): string => (v === null || v === undefined ? '' : String
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
 // SQLite and MariaDB answer booleans as 0 / 1.
 const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 'true';
+const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => x !== null && x !== undefined && x !== '').map(String) : []);
 const addresses = (v: unknown): MailAddressView[] => (Array.isArray(v) ? (v as MailAddressView[]).filter((a) => a && typeof a.address === 'string') : []);
 
 function toFolder(r: Row): MailFolderView {
@@ -134,11 +164,24 @@ function toMessage(r: Row): MailMessageView {
     starred: bool(r.starred),
     draft: bool(r.draft),
     hasAttachments: bool(r.hasAttachments),
+    folderIds: ids(r.folderIds),
     attachments: Array.isArray(r.attachments) ? (r.attachments as Row[]).map(toAttachment) : [],
   };
 }
 
-const MESSAGE_FIELDS = ['id', 'accountId', 'threadRowId', 'subject', 'fromAddress', 'fromName', 'to', 'cc', 'bcc', 'date', 'snippet', 'read', 'starred', 'draft', 'hasAttachments'];
+function toActState(r: Row): ThreadActState {
+  return {
+    threadId: str(r.threadId),
+    unreadCount: Number(r.unreadCount ?? 0),
+    starred: bool(r.starred),
+    folderIds: ids(r.folderIds),
+    messages: Array.isArray(r.messages)
+      ? (r.messages as Row[]).map((m) => ({ id: str(m.id), read: bool(m.read), starred: bool(m.starred), folderIds: ids(m.folderIds) }))
+      : [],
+  };
+}
+
+const MESSAGE_FIELDS = ['id', 'accountId', 'threadRowId', 'subject', 'fromAddress', 'fromName', 'to', 'cc', 'bcc', 'date', 'snippet', 'read', 'starred', 'draft', 'hasAttachments', 'folderIds'];
 
 /** A blob error body (the download asked for bytes) read back as the server's explanation. */
 async function blobError(e: unknown): Promise<MailApiError> {
@@ -200,6 +243,10 @@ export function createMailboxApi(client: APIClient): MailboxApi {
       } catch (e) {
         throw await blobError(e);
       }
+    },
+
+    async act(target, request) {
+      return toActState(await callMailAction<Row>(client, `${target.resource}:act?${query({ filterByTk: target.id })}`, request));
     },
   };
 }

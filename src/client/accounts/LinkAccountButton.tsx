@@ -19,7 +19,8 @@ export async function startLinking(
 export function LinkAccountButton() {
   const { t } = useMailTranslation();
   const api = useAccountsApi();
-  const [providers, setProviders] = useState<Array<{ provider: ProviderName; configured: boolean }>>([]);
+  // null while loading: a provider is only called "not configured" once the server said so.
+  const [providers, setProviders] = useState<Array<{ provider: ProviderName; configured: boolean }> | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -42,14 +43,15 @@ export function LinkAccountButton() {
       menu={{
         onClick: ({ key }) => void link(key as ProviderName),
         items: (['google', 'microsoft'] as ProviderName[]).map((p) => {
-          const configured = providers.find((x) => x.provider === p)?.configured ?? false;
+          const configured = providers?.find((x) => x.provider === p)?.configured ?? false;
+          const note = providers === null ? ' …' : configured ? '' : ` — ${t('not configured: ask an administrator to set it up in Email settings')}`;
           return {
             key: p,
             disabled: !configured,
             label: (
               <span data-testid={`mail-link-${p}`}>
                 {PROVIDER_LABELS[p]}
-                {configured ? '' : ` — ${t('not configured: ask an administrator to set it up in Email settings')}`}
+                {note}
               </span>
             ),
           };

@@ -6,8 +6,11 @@ import { useMailTranslation } from '../locale';
 import { FolderChoice, FolderRole, MailFolderView, useMailboxApi } from '../mailbox-api';
 import { ALL_ACCOUNTS, FolderPane } from './FolderPane';
 import { DEFAULT_FOLDER_KEY, folderEntries } from './folders';
+import { SHORTCUT_SCOPE_ATTRIBUTE } from './ThreadActions';
+import { roleOfView } from './thread-actions';
 import { ThreadList } from './ThreadList';
 import { ThreadView } from './ThreadView';
+import { useThreadActions } from './useThreadActions';
 import { useThreads } from './useThreads';
 
 /** While mail is arriving, look again every few seconds; otherwise pick up what the periodic sync brought. */
@@ -63,6 +66,8 @@ export function MailboxView({
   const [search, setSearch] = useState('');
   const [selectedThread, setSelectedThread] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  /** Bumped after acting on mail, so folder counts catch up. */
+  const [foldersTick, setFoldersTick] = useState(0);
 
   const shownAccounts = useMemo(
     () => (accounts ?? []).filter((a) => accountChoice === ALL_ACCOUNTS || a.id === accountChoice),
@@ -111,7 +116,7 @@ export function MailboxView({
     return () => {
       live = false;
     };
-  }, [api, accountIdsKey, tick]);
+  }, [api, accountIdsKey, tick, foldersTick]);
 
   useEffect(() => {
     const timer = setTimeout(() => setSearch(searchInput.trim()), SEARCH_DELAY_MS);
@@ -119,11 +124,18 @@ export function MailboxView({
   }, [searchInput]);
 
   const { roles, labels } = useMemo(() => folderEntries(folders), [folders]);
-  const filter = useMemo(
-    () => (accountIdsKey ? { accountIds: accountIdsKey.split(','), folder: choiceOfKey(folderKey), search } : null),
-    [accountIdsKey, folderKey, search],
-  );
+  const view = useMemo(() => choiceOfKey(folderKey), [folderKey]);
+  const filter = useMemo(() => (accountIdsKey ? { accountIds: accountIdsKey.split(','), folder: view, search } : null), [accountIdsKey, view, search]);
   const list = useThreads(api, filter, tick);
+  const act = useThreadActions({
+    api,
+    list,
+    folders,
+    view,
+    selectedId: selectedThread,
+    select: setSelectedThread,
+    onChanged: () => setFoldersTick((n) => n + 1),
+  });
   const ownAddresses = useMemo(() => ownAddressesOf(accounts ?? []), [accounts]);
   const troubled = shownAccounts.filter((a) => NEEDS_ATTENTION.has(a.status));
 
@@ -149,6 +161,7 @@ export function MailboxView({
   return (
     <div
       data-testid="mail-mailbox"
+      {...{ [SHORTCUT_SCOPE_ATTRIBUTE]: true }}
       style={{ display: 'grid', gridTemplateColumns: '220px minmax(280px, 380px) minmax(0, 1fr)', height: 'calc(100vh - 190px)', minHeight: 480 }}
     >
       <div style={{ ...pane, padding: '0 8px 8px 0' }}>
@@ -213,13 +226,21 @@ export function MailboxView({
             loading={list.loading}
             hasMore={list.hasMore}
             onLoadMore={list.loadMore}
+            onToggleStar={(thread) => void act(thread, { action: thread.starred ? 'unstar' : 'star' })}
             empty={empty}
           />
         </div>
       </div>
       <div style={{ overflow: 'auto', minHeight: 0, padding: '0 16px' }}>
         {selectedThread ? (
-          <ThreadView threadId={selectedThread} refreshKey={tick} />
+          <ThreadView
+            threadId={selectedThread}
+            refreshKey={tick}
+            thread={list.threads.find((x) => x.id === selectedThread)}
+            folders={folders}
+            viewingTrash={roleOfView(view, folders) === 'trash'}
+            act={act}
+          />
         ) : (
           <Empty style={{ marginTop: 96 }} description={t('Select a conversation to read it.')} />
         )}

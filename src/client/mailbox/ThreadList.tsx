@@ -1,6 +1,6 @@
 import React, { useEffect, useRef } from 'react';
 import { Button, Spin, Typography, theme } from 'antd';
-import { PaperClipOutlined, StarFilled } from '@ant-design/icons';
+import { PaperClipOutlined, StarFilled, StarOutlined } from '@ant-design/icons';
 import { useMailTranslation } from '../locale';
 import type { ThreadSummaryView } from '../mailbox-api';
 import { fullDate, senderLine, shortDate } from './format';
@@ -14,11 +14,48 @@ interface Props {
   loading: boolean;
   hasMore: boolean;
   onLoadMore(): void;
+  onToggleStar(thread: ThreadSummaryView): void;
   /** Shown instead of rows when there are none. */
   empty: React.ReactNode;
 }
 
-function ThreadRow({ thread, selected, onSelect, ownAddresses }: { thread: ThreadSummaryView; selected: boolean; onSelect(): void; ownAddresses: Set<string> }) {
+/** The row's own star button: toggles without opening the conversation. */
+function StarToggle({ starred, onToggle }: { starred: boolean; onToggle(): void }) {
+  const { t } = useMailTranslation();
+  const { token } = theme.useToken();
+  return (
+    <button
+      type="button"
+      data-testid="mail-thread-star-toggle"
+      aria-pressed={starred}
+      aria-label={starred ? t('Unstar') : t('Star')}
+      title={starred ? t('Unstar') : t('Star')}
+      onClick={(e) => {
+        e.stopPropagation();
+        onToggle();
+      }}
+      // The row selects on Enter / Space; here they belong to the button.
+      onKeyDown={(e) => e.stopPropagation()}
+      style={{ border: 0, background: 'transparent', padding: 0, cursor: 'pointer', lineHeight: 1, color: starred ? token.colorWarning : token.colorTextQuaternary }}
+    >
+      {starred ? <StarFilled data-testid="mail-thread-star" /> : <StarOutlined />}
+    </button>
+  );
+}
+
+function ThreadRow({
+  thread,
+  selected,
+  onSelect,
+  onToggleStar,
+  ownAddresses,
+}: {
+  thread: ThreadSummaryView;
+  selected: boolean;
+  onSelect(): void;
+  onToggleStar(): void;
+  ownAddresses: Set<string>;
+}) {
   const { t } = useMailTranslation();
   const { token } = theme.useToken();
   const unread = thread.unreadCount > 0;
@@ -47,7 +84,7 @@ function ThreadRow({ thread, selected, onSelect, ownAddresses }: { thread: Threa
           {thread.messageCount > 1 && <Typography.Text type="secondary" style={{ fontWeight: 400 }}>{` (${thread.messageCount})`}</Typography.Text>}
         </span>
         {thread.hasAttachments && <PaperClipOutlined aria-label={t('Has attachments')} data-testid="mail-thread-attachment-icon" />}
-        {thread.starred && <StarFilled style={{ color: token.colorWarning }} aria-label={t('Starred')} data-testid="mail-thread-star" />}
+        <StarToggle starred={thread.starred} onToggle={onToggleStar} />
         <Typography.Text type={unread ? undefined : 'secondary'} style={{ fontSize: 12, fontWeight: 'inherit', whiteSpace: 'nowrap' }} title={fullDate(thread.lastMessageAt)}>
           {shortDate(thread.lastMessageAt)}
         </Typography.Text>
@@ -61,7 +98,7 @@ function ThreadRow({ thread, selected, onSelect, ownAddresses }: { thread: Threa
 }
 
 /** Middle pane: conversations, newest first, with more on request. */
-export function ThreadList({ threads, selectedId, onSelect, ownAddresses, loading, hasMore, onLoadMore, empty }: Props) {
+export function ThreadList({ threads, selectedId, onSelect, ownAddresses, loading, hasMore, onLoadMore, onToggleStar, empty }: Props) {
   const { t } = useMailTranslation();
   const sentinel = useRef<HTMLDivElement>(null);
   const loadMore = useRef(onLoadMore);
@@ -88,7 +125,14 @@ export function ThreadList({ threads, selectedId, onSelect, ownAddresses, loadin
   return (
     <div role="listbox" aria-label={t('Conversations')} data-testid="mail-thread-list">
       {threads.map((thread) => (
-        <ThreadRow key={thread.id} thread={thread} selected={thread.id === selectedId} onSelect={() => onSelect(thread)} ownAddresses={ownAddresses} />
+        <ThreadRow
+          key={thread.id}
+          thread={thread}
+          selected={thread.id === selectedId}
+          onSelect={() => onSelect(thread)}
+          onToggleStar={() => onToggleStar(thread)}
+          ownAddresses={ownAddresses}
+        />
       ))}
       {hasMore && (
         <div ref={sentinel} style={{ padding: 12, textAlign: 'center' }}>

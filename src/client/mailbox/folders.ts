@@ -47,3 +47,14 @@ export function folderEntries(folders: MailFolderView[]): { roles: FolderEntry[]
 }
 
 export const DEFAULT_FOLDER_KEY = 'role:inbox';
+
+/** Views and marks rather than places a conversation can be filed into. */
+const NOT_MOVE_TARGETS = new Set<FolderRole>(['sent', 'drafts', 'starred', 'important']);
+
+/** Where a conversation of `accountId` can be moved: that account's folders and labels, mailbox roles first. */
+export function moveTargets(folders: MailFolderView[], accountId: string): MailFolderView[] {
+  const rank = (f: MailFolderView) => (f.role === 'custom' ? ROLE_ORDER.length : ROLE_ORDER.indexOf(f.role));
+  return folders
+    .filter((f) => f.accountId === accountId && !NOT_MOVE_TARGETS.has(f.role) && !(f.role === 'custom' && f.kind === 'system'))
+    .sort((x, y) => rank(x) - rank(y) || x.name.localeCompare(y.name));
+}

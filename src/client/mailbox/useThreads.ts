@@ -14,7 +14,21 @@ interface ListState {
   count: number;
 }
 
-export interface ThreadsResult {
+/** A row taken out of the list, with where it was, to put it back. */
+export interface RemovedRow {
+  row: ThreadSummaryView;
+  index: number;
+}
+
+/** Changes shown at once, before the server confirms them. */
+export interface ThreadListEdits {
+  patch(id: string, fields: Partial<ThreadSummaryView>): void;
+  remove(id: string): RemovedRow | null;
+  /** Puts a removed row back where it was (or updates it if it came back meanwhile). */
+  reinsert(removed: RemovedRow): void;
+}
+
+export interface ThreadsResult extends ThreadListEdits {
   threads: ThreadSummaryView[];
   count: number;
   hasMore: boolean;
@@ -79,6 +93,33 @@ export function useThreads(api: MailboxApi, filter: ThreadFilter | null, refresh
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [refreshKey]);
 
+  // Edits apply to the list they were made on; a list for another filter is left alone.
+  const edits = useMemo<ThreadListEdits>(
+    () => ({
+      patch(id, fields) {
+        setState((prev) => (prev.key === key ? { ...prev, threads: prev.threads.map((t) => (t.id === id ? { ...t, ...fields } : t)) } : prev));
+      },
+      remove(id) {
+        const shown = current.current;
+        const index = shown.key === key ? shown.threads.findIndex((t) => t.id === id) : -1;
+        if (index < 0) return null;
+        const removed = { row: shown.threads[index], index };
+        setState((prev) => (prev.key === key ? { ...prev, threads: prev.threads.filter((t) => t.id !== id), count: Math.max(0, prev.count - 1) } : prev));
+        return removed;
+      },
+      reinsert({ row, index }) {
+        setState((prev) => {
+          if (prev.key !== key) return prev;
+          if (prev.threads.some((t) => t.id === row.id)) return { ...prev, threads: prev.threads.map((t) => (t.id === row.id ? row : t)) };
+          const threads = [...prev.threads];
+          threads.splice(Math.min(index, threads.length), 0, row);
+          return { ...prev, threads, count: prev.count + 1 };
+        });
+      },
+    }),
+    [key],
+  );
+
   const visible = state.key === key ? state : { threads: [], hasMore: false, count: 0 };
   return {
     threads: visible.threads,
@@ -89,5 +130,6 @@ export function useThreads(api: MailboxApi, filter: ThreadFilter | null, refresh
     loadMore: () => {
       if (!loading) void fetch('more');
     },
+    ...edits,
   };
 }

@@ -70,6 +70,7 @@ const message = (id: string, overrides: Partial<MailMessageView> = {}): MailMess
   starred: false,
   draft: false,
   hasAttachments: false,
+  folderIds: ['INBOX'],
   attachments: [],
   ...overrides,
 });
@@ -117,6 +118,7 @@ function fakes(opts: {
       return (opts.body ?? (() => ({ html: `<p>Body of ${id}</p>`, text: '', remoteImagesBlocked: 0, hasRemoteContent: false })))(id, allowRemoteImages);
     },
     downloadAttachment: opts.download ?? unused,
+    act: unused,
   };
   return { accounts, mailbox, threadQueries, bodyRequests };
 }
