@@ -7,9 +7,16 @@ import { screenshot } from './browser';
 export async function linkThroughConsent(page: Page, provider: 'google' | 'microsoft', address: string, shotPrefix = 'link'): Promise<void> {
   await page.getByTestId('mail-tab-accounts').click();
   await page.getByTestId('mail-link-account').click();
-  await page.getByTestId(`mail-link-${provider}`).click();
+  // Items stay disabled until the configured providers have loaded; a click before that is lost.
+  await page.locator(`.ant-dropdown-menu-item:not(.ant-dropdown-menu-item-disabled) [data-testid="mail-link-${provider}"]`).click({ timeout: 60_000 });
   // The provider's consent page (the emulator's), outside NocoBase.
-  await page.waitForURL((u) => !u.pathname.startsWith('/admin'), { timeout: 60_000 });
+  try {
+    await page.waitForURL((u) => !u.pathname.startsWith('/admin'), { timeout: 60_000 });
+  } catch (err) {
+    const shot = await screenshot(page, `${shotPrefix}-${provider}-no-consent`);
+    const body = await page.locator('body').innerText().catch(() => '');
+    throw new Error(`did not reach the ${provider} consent page (screenshot ${shot}): ${body.slice(0, 500)}`, { cause: err });
+  }
   await page.locator(`input[name="account"][value="${address}"]`).check();
   await screenshot(page, `${shotPrefix}-${provider}-consent`);
   await page.getByRole('button', { name: provider === 'google' ? 'Allow' : 'Accept' }).click();
