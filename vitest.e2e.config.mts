@@ -13,6 +13,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 300_000,
     teardownTimeout: 60_000,
-    globalSetup: ['e2e/support/global-setup.ts'],
+    // The dev CA first: the tests read the Outlook emulator's HTTPS control API too.
+    globalSetup: ['dev/emulators/vitest-global-setup.ts', 'e2e/support/global-setup.ts'],
   },
 });

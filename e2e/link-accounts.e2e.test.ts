@@ -82,4 +82,31 @@ describe('a member links Gmail and Outlook and reads the inbox', () => {
     expect(tracked.problems.pageErrors, tracked.describe()).toEqual([]);
     expect(tracked.pluginConsoleErrors(), tracked.describe()).toEqual([]);
   });
+
+  it('stars and archives the open conversation: the provider is changed and the conversation leaves the inbox', async () => {
+    const { page } = tracked;
+    // The unified inbox's newest conversation may be the Gmail or the Outlook one.
+    const controls = Object.values(emulators.controls).filter((c) => c !== undefined);
+    const open = page.locator('[data-testid="mail-thread-row"][aria-selected="true"]');
+    const threadId = await open.getAttribute('data-thread-id');
+    expect(threadId).toBeTruthy();
+    await Promise.all(controls.map((c) => c.clearLog()));
+
+    await page.getByTestId('mail-action-star').click();
+    await open.getByTestId('mail-thread-star').waitFor({ timeout: 30_000 });
+    await page.getByTestId('mail-action-unstar').waitFor({ timeout: 30_000 });
+
+    await page.getByTestId('mail-action-archive').click();
+    await page.locator(`[data-testid="mail-thread-row"][data-thread-id="${threadId}"]`).waitFor({ state: 'detached', timeout: 30_000 });
+    // The server answers after Gmail accepted the change; the row must not come back.
+    await page.waitForTimeout(1_000);
+    expect(await page.locator(`[data-testid="mail-thread-row"][data-thread-id="${threadId}"]`).count()).toBe(0);
+    const log = (await Promise.all(controls.map((c) => c.log()))).flat();
+    // Gmail: POST …/messages/{id}/modify; Graph: PATCH …/messages/{id} (flag) and POST …/messages/{id}/move.
+    const changes = log.filter((e) => (e.method === 'POST' || e.method === 'PATCH') && e.status < 300 && /\/messages\/[^/]+(\/modify|\/move)?$/.test(e.path));
+    expect(changes.length, JSON.stringify(log.map((e) => `${e.method} ${e.path} ${e.status}`))).toBeGreaterThanOrEqual(2); // the star, then at least one archive
+    await screenshot(page, 'link-accounts-archived');
+    expect(tracked.problems.pageErrors, tracked.describe()).toEqual([]);
+    expect(tracked.pluginConsoleErrors(), tracked.describe()).toEqual([]);
+  });
 });
