@@ -81,3 +81,71 @@ export interface MailActResult {
   folderIds: Array<string | number>;
   messages: MailActMessageState[];
 }
+
+/** How a message being written relates to the one it answers. */
+export type ComposeMode = 'new' | 'reply' | 'replyAll' | 'forward';
+
+export interface WireAddress {
+  name?: string | null;
+  address: string;
+}
+
+/** A file the writer attached in the browser (base64, within the attachment size limit). */
+export interface ComposeUpload {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
+/**
+ * `GET mailMessages:compose?accountId=…&mode=new` or `…?filterByTk=<message id>&mode=reply|replyAll|forward`:
+ * what the compose form starts with, worked out on the server (recipients without the
+ * writer's own addresses, `Re:` / `Fwd:` subject, the quoted original, the original's files for a forward).
+ */
+export interface ComposeDraft {
+  accountId: string;
+  mode: ComposeMode;
+  /** The message answered or forwarded (row id); null for a new message. */
+  originalId: string | null;
+  /** Addresses the writer may send as: the account's own first, then its aliases. */
+  fromChoices: WireAddress[];
+  from: WireAddress;
+  to: WireAddress[];
+  cc: WireAddress[];
+  subject: string;
+  /** Sanitized HTML of the quoted original, shown under what the writer types and sent with it. */
+  quotedHtml: string;
+  /** Forward: the original's files (row ids), sent along unless the writer removes them. */
+  forwardAttachments: Array<{ id: string; filename: string; contentType: string; size: number }>;
+}
+
+/** Body of `POST mailMessages:send`. */
+export interface SendRequest {
+  accountId: string;
+  mode: ComposeMode;
+  /** Required for reply / replyAll / forward. */
+  originalId?: string | null;
+  /** One of the draft's fromChoices (address); the account's address when absent. */
+  from?: string | null;
+  to: WireAddress[];
+  cc?: WireAddress[];
+  bcc?: WireAddress[];
+  subject: string;
+  /** What the writer typed, as HTML (sanitized again on the server); the quote is appended by the server. */
+  html: string;
+  /** Include the quoted original under the writer's text (default true for reply/replyAll/forward). */
+  includeQuote?: boolean;
+  attachments?: ComposeUpload[];
+  /** Forward: original attachment row ids to send along. */
+  forwardAttachmentIds?: string[];
+  /** Random id from the compose form: a double submit or a retry after a lost answer sends once. */
+  clientRequestId: string;
+}
+
+/** Answer of `mailMessages:send`: the sent copy as stored locally (it shows in Sent at once). */
+export interface SendResult {
+  outboxId: string;
+  status: 'sent';
+  messageId: string | null;
+  threadId: string | null;
+}
