@@ -1,6 +1,7 @@
 import { ProviderError } from '../../../providers/errors';
 import { createAccountLimiter } from '../account-limiter';
 import { ManualClock, flushMicrotasks } from '../clock';
+import { GMAIL_USER_QUOTA } from '../quota';
 
 function deferred<T = void>() {
   let resolve!: (v: T) => void;
@@ -11,7 +12,8 @@ function deferred<T = void>() {
 }
 
 describe('createAccountLimiter (Google)', () => {
-  it('charges Gmail quota units per method: two sends fit in a second, the third waits', async () => {
+  it('charges Gmail quota units per method: two sends fit in the quota window, the third waits', async () => {
+    const window = GMAIL_USER_QUOTA.windowMs;
     const clock = new ManualClock(0);
     const limiter = createAccountLimiter('google', { clock });
     const sentAt: number[] = [];
@@ -20,11 +22,11 @@ describe('createAccountLimiter (Google)', () => {
     expect(sentAt).toEqual([0, 0]);
     // A cheap call queues behind the send rather than overtaking it.
     const got = limiter.schedule('labels.list', async () => clock.now());
-    expect(limiter.status()).toMatchObject({ waitingUntil: 1000, reason: 'quota' });
-    await clock.advance(1000);
+    expect(limiter.status()).toMatchObject({ waitingUntil: window, reason: 'quota' });
+    await clock.advance(window);
     await Promise.all(sends);
-    expect(sentAt).toEqual([0, 0, 1000]);
-    expect(await got).toBe(1000);
+    expect(sentAt).toEqual([0, 0, window]);
+    expect(await got).toBe(window);
   });
 
   it('after a 429 with Retry-After, every call of the account waits, then the failed call is retried', async () => {

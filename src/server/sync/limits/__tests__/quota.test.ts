@@ -33,17 +33,18 @@ describe('Gmail method costs', () => {
 });
 
 describe('QuotaLimiter', () => {
-  it('lets a burst through up to the budget and makes the rest wait for the window (Gmail: 50 gets per second)', async () => {
+  it('lets a burst through up to the budget and makes the rest wait for the window (Gmail: 50 gets per window)', async () => {
     const clock = new ManualClock(0);
     const limiter = new QuotaLimiter({ ...GMAIL_USER_QUOTA, clock });
+    const window = GMAIL_USER_QUOTA.windowMs;
     const { granted, all } = track(limiter, clock, Array(52).fill(gmailCost('messages.get')));
     await clock.advance(0);
     expect(granted).toHaveLength(50);
-    await clock.advance(999);
+    await clock.advance(window - 1);
     expect(granted).toHaveLength(50);
     await clock.advance(1);
     await all;
-    expect(granted.slice(50).map((g) => g.at)).toEqual([1000, 1000]);
+    expect(granted.slice(50).map((g) => g.at)).toEqual([window, window]);
   });
 
   it('uses a moving window: capacity frees as each earlier grant ages out, not all at once', async () => {
