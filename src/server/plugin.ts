@@ -2,6 +2,7 @@
  * Server lifecycle of Email manager: wiring only. Collections load from
  * ./collections by the host; behaviour lives in the modules wired here.
  */
+import { randomBytes } from 'node:crypto';
 import type { Context } from '@nocobase/actions';
 import { Plugin } from '@nocobase/server';
 import { resolveStorageRoot } from '@nocobase/utils';
@@ -9,6 +10,7 @@ import { MailAccess } from './accounts/access';
 import { applySqliteWriteLocking } from './db/sqlite-locking';
 import { AccountService } from './accounts/account-service';
 import { mailAccountsActions, type SyncTrigger } from './actions/mail-accounts';
+import { mailComposeActions } from './actions/mail-compose';
 import { mailDataScope } from './actions/mail-data-scope';
 import { mailMessagesActions } from './actions/mail-messages';
 import { mailSettingsActions } from './actions/mail-settings';
@@ -124,12 +126,15 @@ export class PluginEmailManagerServer extends Plugin {
   }
 
   private defineAccountResources() {
+    // One key for the inline-image links both the message body and the compose form hand out.
+    const linkSecret = process.env.APP_KEY || randomBytes(32).toString('hex');
     const messages = mailMessagesActions({
       db: this.db,
       accounts: () => this.mail.accounts,
       access: () => this.mail.access,
       settings: () => this.mail.settings,
       storagePath: resolveStorageRoot(),
+      linkSecret,
       requestSync: (accountId) => this.syncTrigger?.requestSync(accountId, 'sync'),
     });
     const accounts = mailAccountsActions({
@@ -153,12 +158,22 @@ export class PluginEmailManagerServer extends Plugin {
     // Every signed-in user manages their own mailboxes; handlers enforce ownership.
     this.app.acl.allow('mailAccounts', [...accountActions], 'loggedIn');
 
+    const compose = mailComposeActions({
+      db: this.db,
+      accounts: () => this.mail.accounts,
+      access: () => this.mail.access,
+      settings: () => this.mail.settings,
+      storagePath: resolveStorageRoot(),
+      linkSecret,
+      requestSync: (accountId) => this.syncTrigger?.requestSync(accountId, 'sync'),
+    });
     this.app.resourceManager.registerActionHandlers(messages.handlers);
-    for (const rule of messages.acl) this.app.acl.allow(rule.resource, rule.actions, rule.role);
-    for (const name of ['mailMessages', 'mailThreads', 'mailFolders', 'mailAttachments', 'mailParticipants', 'mailSyncRuns']) {
+    this.app.resourceManager.registerActionHandlers(compose.handlers);
+    for (const rule of [...messages.acl, ...compose.acl]) this.app.acl.allow(rule.resource, rule.actions, rule.role);
+    for (const name of ['mailMessages', 'mailThreads', 'mailFolders', 'mailAttachments', 'mailParticipants', 'mailSyncRuns', 'mailOutbox']) {
       this.app.acl.allow(name, ['list', 'get'], 'loggedIn');
     }
-    const scope = mailDataScope(() => this.mail.access, new Set(messages.actionNames));
+    const scope = mailDataScope(() => this.mail.access, new Set([...messages.actionNames, ...compose.actionNames]));
     this.app.resourceManager.use((ctx, next) => scope(ctx as Context, next), { tag: 'mail-data-scope', after: 'acl' });
   }
 

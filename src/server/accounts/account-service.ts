@@ -23,6 +23,7 @@ const DEPENDENT_COLLECTIONS = [
   'mailFolders',
   'mailSyncRuns',
   'mailSkippedMessages',
+  'mailOutbox',
 ] as const;
 
 export interface LinkInput {

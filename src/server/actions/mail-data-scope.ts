@@ -19,16 +19,26 @@ export const MAIL_DATA_COLLECTIONS: Record<string, string> = {
   mailSyncRuns: 'accountId',
 };
 
+/** Collections whose rows only their owner reads (supervisors included): the column naming the owning user. */
+export const OWNER_ONLY_COLLECTIONS: Record<string, string> = {
+  mailOutbox: 'userId',
+};
+
 const READ_ACTIONS = new Set(['list', 'get']);
 
 export function mailDataScope(access: () => MailAccess, customActions: Set<string>) {
   return async function mailDataScopeMiddleware(ctx: Context, next: Next) {
     const { resourceName, actionName } = ctx.action;
     const column = MAIL_DATA_COLLECTIONS[resourceName];
+    const ownerColumn = OWNER_ONLY_COLLECTIONS[resourceName];
     // Custom actions check access themselves.
-    if (!column || customActions.has(`${resourceName}:${actionName}`)) return next();
+    if ((!column && !ownerColumn) || customActions.has(`${resourceName}:${actionName}`)) return next();
     if (!READ_ACTIONS.has(actionName)) {
       throw new UserFacingError(405, 'NOT_ALLOWED', 'Synced mail changes only through Email manager actions (they update the mailbox first).');
+    }
+    if (ownerColumn) {
+      ctx.action.mergeParams({ filter: { [ownerColumn]: viewerOf(ctx).userId } });
+      return next();
     }
     const scope = await access().scope(viewerOf(ctx));
     if (!scope.all) {

@@ -97,7 +97,7 @@ function actInput(ctx: Context): MailActInput {
 }
 
 /** `/api/` (or `/<public path>/api/`): inline links are relative to the API the page already talks to. */
-function apiBaseOf(ctx: Context): string {
+export function apiBaseOf(ctx: Context): string {
   const path = ctx.path || '/api/';
   return path.slice(0, path.lastIndexOf('/') + 1) || '/api/';
 }

@@ -18,15 +18,14 @@
 import type { Database, Transaction } from '@nocobase/database';
 import { Op } from 'sequelize';
 import type { MailAccess, Viewer } from '../accounts/access';
-import type { AccountService, ScheduleFn } from '../accounts/account-service';
+import type { AccountService } from '../accounts/account-service';
 import { UserFacingError } from '../http/errors';
-import { isProviderError, ProviderError } from '../providers/errors';
-import type { ProviderName } from '../providers/types';
+import { isProviderError } from '../providers/errors';
 import type { MailActResult } from '../../shared/wire-types';
-import { providerLabel } from '../sync/failure-status';
 import { MailStore } from '../sync/store';
 import { asBool, asDate, asStringArray } from '../sync/values';
 import { folderCountDeltas, isMailAction, MAIL_ACTIONS, planMailAct, type FolderFacts, type MailAction, type MessageFacts, type PlannedChange } from './mail-acts';
+import { blockedNow, ownAccount, providerFailure, userSchedule, type OwnedAccount } from './provider-calls';
 import { isRowId, MailVisibility, MESSAGE_NOT_FOUND, type Raw } from './visibility';
 
 /** The conversation after the action (ids are row ids, as strings): shared with the client. */
@@ -49,48 +48,13 @@ export interface MailActorDeps {
 
 /** Messages changed at the provider at once: a conversation of 30 takes a few round trips, within Graph's 4 per mailbox. */
 const PARALLEL_CHANGES = 4;
-/** A user waits this long at most for the provider's rate limit; longer waits are answered with 429 and a time. */
-const MAX_WAIT_MS = 10_000;
-const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
 /** What planning needs of a message row (never its bodies). */
 const MESSAGE_FACTS = ['id', 'accountId', 'threadRowId', 'providerId', 'date', 'read', 'starred', 'draft', 'folderIds'];
 
 export const THREAD_NOT_FOUND = () => new UserFacingError(404, 'THREAD_NOT_FOUND', 'This conversation does not exist or was deleted.');
 
-/**
- * A rate limit too long to hold the user's request for. Not retryable, so the
- * limiter gives up at once (and, seeing RATE_LIMITED with a Retry-After, pauses
- * every caller of the account, the sync included).
- */
-class RateLimitTooLong extends ProviderError {
-  constructor(cause: ProviderError) {
-    super('RATE_LIMITED', cause.message, { status: cause.status, retryAfterMs: cause.retryAfterMs, cause });
-    this.name = 'RateLimitTooLong';
-  }
-
-  override get retryable(): boolean {
-    return false;
-  }
-}
-
-interface AccountFacts {
-  id: string;
-  provider: ProviderName;
-  address: string;
-  status: string;
-  rateLimitedUntil: Date | null;
-}
-
-function accountFacts(row: Raw): AccountFacts {
-  return {
-    id: String(row.id),
-    provider: row.provider as ProviderName,
-    address: String(row.address),
-    status: String(row.status ?? ''),
-    rateLimitedUntil: asDate(row.rateLimitedUntil),
-  };
-}
+const SUPERVISOR_CANNOT_ACT = 'Mail supervisors can read this mailbox but not change it. Only its owner can mark, star, move or delete its mail.';
 
 function messageFacts(row: Raw): MessageFacts {
   return {
@@ -112,20 +76,6 @@ function folderFacts(row: Raw): FolderFacts {
     role: String(row.role ?? 'custom'),
     kind: row.kind ? String(row.kind) : null,
   };
-}
-
-function waitText(ms: number): string {
-  const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 90) return `${seconds} seconds`;
-  return `${Math.ceil(seconds / 60)} minutes`;
-}
-
-function isReauth(e: unknown): boolean {
-  return (e as { code?: unknown } | null)?.code === 'REAUTH_REQUIRED';
-}
-
-export function reconnectError(address: string): UserFacingError {
-  return new UserFacingError(409, 'REAUTH_REQUIRED', `Reconnect ${address} in Email → Accounts, then try again.`);
 }
 
 export class MailActor {
@@ -167,27 +117,12 @@ export class MailActor {
     throw new UserFacingError(400, 'UNKNOWN_ACTION', `Cannot do ${given} on mail. Send one of: ${MAIL_ACTIONS.join(', ')}.`, 'action');
   }
 
-  /**
-   * The account, if the viewer owns it. Whoever cannot read it gets the same 404
-   * as when reading. Supervisors read everyone's mail but act only on their own:
-   * they get a 403 that says so (a 404 would deny what they can see).
-   */
-  private async ownAccount(viewer: Viewer, accountId: unknown, notFound: () => UserFacingError): Promise<AccountFacts> {
-    const row = accountId === null || accountId === undefined ? null : await this.findRaw('mailAccounts', { id: accountId });
-    if (!row) throw notFound();
-    if (String(row.userId) === String(viewer.userId)) return accountFacts(row);
-    if (await this.visibility.canRead(viewer, row.id)) {
-      throw new UserFacingError(
-        403,
-        'NOT_MAILBOX_OWNER',
-        'Mail supervisors can read this mailbox but not change it. Only its owner can mark, star, move or delete its mail.',
-      );
-    }
-    throw notFound();
+  private ownAccount(viewer: Viewer, accountId: unknown, notFound: () => UserFacingError): Promise<OwnedAccount> {
+    return ownAccount(this.deps.db, this.visibility, viewer, accountId, notFound, SUPERVISOR_CANNOT_ACT);
   }
 
   private act(
-    account: AccountFacts,
+    account: OwnedAccount,
     action: MailAction,
     input: MailActInput,
     scope: 'thread' | 'message',
@@ -198,11 +133,7 @@ export class MailActor {
       const folders = (await this.findAllRaw('mailFolders', { accountId: account.id })).map(folderFacts);
       const target = action === 'moveTo' ? this.targetFolder(input.folderId, folders, account) : null;
       const plan = planMailAct({ provider: account.provider, action, scope, messages: await loadMessages(), folders, target });
-      if (plan.length) {
-        // Before any provider call: a mailbox that needs reconnecting would fail anyway.
-        if (account.status === 'reauth_required') throw reconnectError(account.address);
-        await this.apply(account, plan);
-      }
+      if (plan.length) await this.apply(account, plan);
       return this.state(threadRowId, account.id, folders);
     });
   }
@@ -223,7 +154,7 @@ export class MailActor {
     return run;
   }
 
-  private targetFolder(folderId: unknown, folders: FolderFacts[], account: AccountFacts): FolderFacts {
+  private targetFolder(folderId: unknown, folders: FolderFacts[], account: OwnedAccount): FolderFacts {
     const id = typeof folderId === 'number' ? String(folderId) : folderId;
     if (id === undefined || id === null || id === '') {
       throw new UserFacingError(400, 'FOLDER_REQUIRED', 'Choose the folder to move to (folderId).', 'folderId');
@@ -236,25 +167,12 @@ export class MailActor {
   }
 
   /** Provider first, message by message; then the local mirror of exactly what the provider accepted. */
-  private async apply(account: AccountFacts, plan: PlannedChange[]): Promise<void> {
+  private async apply(account: OwnedAccount, plan: PlannedChange[]): Promise<void> {
     const limiter = this.deps.accounts().limiterFor(account.id, account.provider);
-    const waitingUntil = Math.max(limiter.status().waitingUntil ?? 0, account.rateLimitedUntil?.getTime() ?? 0);
-    if (waitingUntil - this.now() > MAX_WAIT_MS) {
-      throw this.failure(new ProviderError('RATE_LIMITED', 'rate limited', { retryAfterMs: waitingUntil - this.now() }), account, 0, plan.length);
-    }
-    const schedule: ScheduleFn = (method, fn, opts) =>
-      limiter.schedule(
-        method,
-        async () => {
-          try {
-            return await fn();
-          } catch (e) {
-            if (isProviderError(e) && e.code === 'RATE_LIMITED' && (e.retryAfterMs ?? 0) > MAX_WAIT_MS) throw new RateLimitTooLong(e);
-            throw e;
-          }
-        },
-        opts,
-      );
+    // Before any provider call: a mailbox that needs reconnecting, or a long rate limit, would fail anyway.
+    const blocked = blockedNow(account, limiter, this.now());
+    if (blocked) throw this.failure(blocked, account, 0, plan.length);
+    const schedule = userSchedule(limiter);
 
     const done: PlannedChange[] = [];
     // The first failure stops new changes; the ones already in flight finish and count.
@@ -333,36 +251,19 @@ export class MailActor {
   }
 
   /** Provider failures in words the mailbox owner can act on. */
-  private failure(e: unknown, account: AccountFacts, done: number, planned: number): unknown {
-    if (e instanceof UserFacingError) return e;
-    if (isReauth(e)) return reconnectError(account.address);
-    if (!isProviderError(e)) return e;
-    const label = providerLabel(account.provider);
+  private failure(e: unknown, account: OwnedAccount, done: number, planned: number): unknown {
     const outcome = done ? ` ${done} of ${planned} messages were changed before it stopped.` : ' Nothing was changed.';
-    switch (e.code) {
-      case 'RATE_LIMITED': {
-        const until = Math.max(this.now() + (e.retryAfterMs ?? 0), this.deps.accounts().limiterFor(account.id, account.provider).status().waitingUntil ?? 0);
-        const wait = until > this.now() ? until - this.now() : DEFAULT_RATE_LIMIT_WAIT_MS;
-        return new UserFacingError(429, 'RATE_LIMITED', `${label} is limiting requests for ${account.address}.${outcome} Try again in ${waitText(wait)}.`);
-      }
-      case 'TRANSIENT':
-      case 'UNREACHABLE':
-        return new UserFacingError(502, 'PROVIDER_UNAVAILABLE', `${label} could not be reached, even after retrying.${outcome} Try again in a moment.`);
-      case 'NOT_FOUND':
-        return new UserFacingError(
+    const limiter = this.deps.accounts().limiterFor(account.id, account.provider);
+    return providerFailure(e, account, limiter, this.now(), {
+      outcome,
+      refused: 'refused the change',
+      notFound: (label) =>
+        new UserFacingError(
           409,
           'MAILBOX_CHANGED',
           `This mail changed in ${label} since ${account.address} was last synced (a message or folder is gone there).${outcome} The mailbox is being synced; try again in a moment.`,
-        );
-      case 'INVALID_CLIENT':
-        return new UserFacingError(502, e.code, `${label} rejected the app's OAuth client.${outcome} An administrator must check the client id and secret in Email settings.`);
-      case 'API_NOT_ENABLED':
-      case 'MAILBOX_NOT_ENABLED':
-        // The adapters' messages already say who must do what.
-        return new UserFacingError(502, e.code, e.message);
-      default:
-        return new UserFacingError(502, 'PROVIDER_ERROR', `${label} refused the change: ${e.message}${outcome}`);
-    }
+        ),
+    });
   }
 
   /** The conversation as stored now; an empty one when its row is gone. */

@@ -51,6 +51,12 @@ export class AttachmentCache {
     return fs.createReadStream(file);
   }
 
+  read(relative: string): Promise<Buffer> {
+    const file = this.resolve(relative);
+    if (!file) throw new Error('Not a cache path.');
+    return fs.promises.readFile(file);
+  }
+
   /** Writes atomically (temp file + rename) so a concurrent reader never sees half a file. */
   async write(accountId: string | number, attachmentId: string | number, bytes: Buffer): Promise<string> {
     const relative = this.relativePath(accountId, attachmentId);

@@ -86,6 +86,22 @@ export class AttachmentDelivery {
     return { headers: headersFor(bytes.length), body: bytes };
   }
 
+  /**
+   * The whole file, from the cache or else the provider (e.g. to forward it).
+   * No download limit here: whoever sends it checks the sending limit.
+   */
+  async content(attachment: Raw): Promise<Buffer> {
+    const cachedPath = attachment.cachePath as string | null;
+    if (cachedPath && (await this.cache.sizeOf(cachedPath)) !== null) {
+      try {
+        return await this.cache.read(cachedPath);
+      } catch {
+        // removed meanwhile: fetch it again
+      }
+    }
+    return this.fetchOnce(attachment);
+  }
+
   private fetchOnce(attachment: Raw): Promise<Buffer> {
     const key = String(attachment.id);
     let pending = this.inFlight.get(key);

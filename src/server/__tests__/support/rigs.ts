@@ -12,6 +12,8 @@ export interface SeedUser {
   name: string;
   messages?: number;
   seed?: number;
+  /** Addresses the mailbox may also send as (Gmail send-as, Exchange proxy addresses). */
+  aliases?: string[];
 }
 
 export interface ProviderRig {

@@ -207,6 +207,10 @@ export class GraphApi {
     return this.run(() => this.request(path).patch(body));
   }
 
+  delete(path: string): Promise<void> {
+    return this.run(() => this.request(path).delete());
+  }
+
   async bytes(path: string): Promise<Buffer> {
     const data = await this.run<ArrayBuffer>(() => this.request(path).responseType(ResponseType.ARRAYBUFFER).get());
     return Buffer.from(data);

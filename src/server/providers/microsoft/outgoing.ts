@@ -3,7 +3,8 @@
  * - new: POST /me/messages (recipients, body, attachments) → draft;
  * - reply / reply all / forward: createReply / createReplyAll / createForward on the
  *   original, so Exchange sets In-Reply-To / References and keeps the conversation,
- *   then PATCH our recipients, subject and body onto the draft;
+ *   then PATCH our recipients, subject and body onto the draft (a forward's copied
+ *   files are replaced by ours: `attachments` is what the message carries);
  * then attachments and POST …/send.
  * `/me/sendMail` would be one call for new mail but returns nothing; the draft route
  * gives the id up front, and with immutable ids the copy in Sent Items keeps it.
@@ -64,6 +65,19 @@ function draftFields(outgoing: OutgoingMessage, mailboxAddress: string): Record<
 
 const ACTION = { reply: 'createReply', replyAll: 'createReplyAll', forward: 'createForward' } as const;
 
+/**
+ * createForward copies every file of the original into the draft. The message
+ * carries exactly `outgoing.attachments` (the writer may have removed some, and
+ * the caller passes the ones kept), so the copies go first; last to first, as
+ * some servers number attachments by position.
+ */
+async function dropCopiedAttachments(api: GraphApi, draftId: string): Promise<void> {
+  const copied = await api.get<{ value?: Array<{ id: string }> }>(`/me/messages/${encodeURIComponent(draftId)}/attachments?$select=id`);
+  for (const attachment of [...(copied.value ?? [])].reverse()) {
+    await api.delete(`/me/messages/${encodeURIComponent(draftId)}/attachments/${encodeURIComponent(attachment.id)}`);
+  }
+}
+
 async function createDraft(api: GraphApi, outgoing: OutgoingMessage, mailboxAddress: string): Promise<DraftResponse> {
   if (outgoing.mode === 'new') {
     return api.post<DraftResponse>('/me/messages', {
@@ -75,6 +89,7 @@ async function createDraft(api: GraphApi, outgoing: OutgoingMessage, mailboxAddr
   if (!original) throw new ProviderError('PROVIDER_ERROR', `A ${outgoing.mode} needs the message it answers.`);
   const created = await api.post<DraftResponse>(`/me/messages/${encodeURIComponent(original)}/${ACTION[outgoing.mode]}`, {});
   const patched = await api.patch<DraftResponse | undefined>(`/me/messages/${encodeURIComponent(created.id)}`, draftFields(outgoing, mailboxAddress));
+  if (outgoing.mode === 'forward') await dropCopiedAttachments(api, created.id);
   for (const attachment of outgoing.attachments ?? []) {
     await api.post(`/me/messages/${encodeURIComponent(created.id)}/attachments`, attachmentJson(attachment));
   }
