@@ -1,10 +1,11 @@
 /**
  * Typed calls for reading mail: folders, the conversations of a folder, a
- * conversation's messages, a message's safe body and its attachments; and for
- * acting on mail (read, star, archive, trash, move).
+ * conversation's messages, a message's safe body and its attachments; for
+ * acting on mail (read, star, archive, trash, move); and for writing mail
+ * (the compose form's starting point, sending).
  * Components depend on `MailboxApi` so tests can hand them a fake.
  */
-import type { MailActRequest, ThreadListPage, ThreadListRow } from '../shared/wire-types';
+import type { ComposeDraft, ComposeMode, ComposeUpload, MailActRequest, SendRequest, SendResult, ThreadListPage, ThreadListRow, WireAddress } from '../shared/wire-types';
 import { createContext, useContext } from 'react';
 import type { APIClient } from '@nocobase/client';
 import { callMailAction, MailApiError, toMailApiError } from './api';
@@ -80,7 +81,10 @@ export interface MessageBody {
   hasRemoteContent: boolean;
 }
 
-export type { MailActRequest };
+export type { ComposeDraft, ComposeMode, ComposeUpload, MailActRequest, SendRequest, SendResult, WireAddress };
+
+/** Where a compose form starts: a new message from an account, or an answer to / forward of a message. */
+export type ComposeStart = { mode: 'new'; accountId: string } | { mode: Exclude<ComposeMode, 'new'>; messageId: string };
 
 /** What to act on: a whole conversation or one of its messages. */
 export interface MailActTarget {
@@ -112,6 +116,8 @@ export interface MailboxApi {
   messageBody(messageId: string, allowRemoteImages: boolean): Promise<MessageBody>;
   downloadAttachment(attachmentId: string): Promise<Blob>;
   act(target: MailActTarget, request: MailActRequest): Promise<ThreadActState>;
+  composeDraft(start: ComposeStart): Promise<ComposeDraft>;
+  send(request: SendRequest): Promise<SendResult>;
 }
 
 type Row = Record<string, unknown>;
@@ -181,6 +187,36 @@ function toActState(r: Row): ThreadActState {
   };
 }
 
+const wireAddress = (v: unknown): WireAddress | null => {
+  const a = v as { name?: unknown; address?: unknown } | null;
+  return a && typeof a.address === 'string' && a.address ? { name: strOrNull(a.name), address: a.address } : null;
+};
+const wireAddresses = (v: unknown): WireAddress[] => (Array.isArray(v) ? v.map(wireAddress).filter((a): a is WireAddress => a !== null) : []);
+
+function toDraft(r: Row, start: ComposeStart): ComposeDraft {
+  const fromChoices = wireAddresses(r.fromChoices);
+  const from = wireAddress(r.from) ?? fromChoices[0] ?? { name: null, address: '' };
+  return {
+    accountId: str(r.accountId),
+    mode: (str(r.mode) || start.mode) as ComposeMode,
+    originalId: strOrNull(r.originalId),
+    // The sender is always one of the choices, even if the server listed it apart.
+    fromChoices: fromChoices.some((c) => c.address.toLowerCase() === from.address.toLowerCase()) || !from.address ? fromChoices : [from, ...fromChoices],
+    from,
+    to: wireAddresses(r.to),
+    cc: wireAddresses(r.cc),
+    subject: str(r.subject),
+    quotedHtml: str(r.quotedHtml),
+    forwardAttachments: Array.isArray(r.forwardAttachments)
+      ? (r.forwardAttachments as Row[]).map((a) => ({ id: str(a.id), filename: str(a.filename) || 'attachment', contentType: str(a.contentType) || 'application/octet-stream', size: Number(a.size ?? 0) }))
+      : [],
+  };
+}
+
+function toSendResult(r: Row): SendResult {
+  return { outboxId: str(r.outboxId), status: 'sent', messageId: strOrNull(r.messageId), threadId: strOrNull(r.threadId) };
+}
+
 const MESSAGE_FIELDS = ['id', 'accountId', 'threadRowId', 'subject', 'fromAddress', 'fromName', 'to', 'cc', 'bcc', 'date', 'snippet', 'read', 'starred', 'draft', 'hasAttachments', 'folderIds'];
 
 /** A blob error body (the download asked for bytes) read back as the server's explanation. */
@@ -247,6 +283,15 @@ export function createMailboxApi(client: APIClient): MailboxApi {
 
     async act(target, request) {
       return toActState(await callMailAction<Row>(client, `${target.resource}:act?${query({ filterByTk: target.id })}`, request));
+    },
+
+    async composeDraft(start) {
+      const params = start.mode === 'new' ? { accountId: start.accountId, mode: start.mode } : { filterByTk: start.messageId, mode: start.mode };
+      return toDraft(await callMailAction<Row>(client, `mailMessages:compose?${query(params)}`), start);
+    },
+
+    async send(request) {
+      return toSendResult(await callMailAction<Row>(client, 'mailMessages:send', request));
     },
   };
 }

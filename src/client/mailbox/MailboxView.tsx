@@ -1,9 +1,11 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Empty, Input, Space, Spin, Typography, theme } from 'antd';
+import { EditOutlined } from '@ant-design/icons';
 import { MailApiError, MailAccountView, useAccountsApi } from '../api';
 import { LinkAccountButton } from '../accounts/LinkAccountButton';
+import { ComposeDrawer } from '../compose/ComposeDrawer';
 import { useMailTranslation } from '../locale';
-import { FolderChoice, FolderRole, MailFolderView, useMailboxApi } from '../mailbox-api';
+import { ComposeStart, FolderChoice, FolderRole, MailFolderView, useMailboxApi } from '../mailbox-api';
 import { ALL_ACCOUNTS, FolderPane } from './FolderPane';
 import { DEFAULT_FOLDER_KEY, folderEntries } from './folders';
 import { SHORTCUT_SCOPE_ATTRIBUTE } from './ThreadActions';
@@ -68,6 +70,8 @@ export function MailboxView({
   const [tick, setTick] = useState(0);
   /** Bumped after acting on mail, so folder counts catch up. */
   const [foldersTick, setFoldersTick] = useState(0);
+  /** The message being written; a new key per compose session. */
+  const [composing, setComposing] = useState<{ start: ComposeStart; key: number } | null>(null);
 
   const shownAccounts = useMemo(
     () => (accounts ?? []).filter((a) => accountChoice === ALL_ACCOUNTS || a.id === accountChoice),
@@ -157,6 +161,10 @@ export function MailboxView({
     <Empty data-testid="mail-folder-empty" style={{ marginTop: 48 }} description={t('No conversations in this folder.')} />
   );
 
+  const compose = (start: ComposeStart) => setComposing((c) => ({ start, key: (c?.key ?? 0) + 1 }));
+  // From the account being looked at; with all accounts shown, the first.
+  const composeNew = () => compose({ mode: 'new', accountId: accounts.some((a) => a.id === accountChoice) ? accountChoice : accounts[0].id });
+
   const pane: React.CSSProperties = { overflow: 'auto', minHeight: 0, borderRight: `1px solid ${token.colorBorderSecondary}` };
   return (
     <div
@@ -165,6 +173,9 @@ export function MailboxView({
       style={{ display: 'grid', gridTemplateColumns: '220px minmax(280px, 380px) minmax(0, 1fr)', height: 'calc(100vh - 190px)', minHeight: 480 }}
     >
       <div style={{ ...pane, padding: '0 8px 8px 0' }}>
+        <Button type="primary" block icon={<EditOutlined />} style={{ marginBottom: 12 }} onClick={composeNew} data-testid="mail-compose-new">
+          {t('Compose')}
+        </Button>
         <FolderPane
           accounts={accounts}
           accountChoice={accountChoice}
@@ -240,11 +251,27 @@ export function MailboxView({
             folders={folders}
             viewingTrash={roleOfView(view, folders) === 'trash'}
             act={act}
+            ownAddresses={ownAddresses}
+            onAnswer={(mode, message) => compose({ mode, messageId: message.id })}
           />
         ) : (
           <Empty style={{ marginTop: 96 }} description={t('Select a conversation to read it.')} />
         )}
       </div>
+      {composing && (
+        <ComposeDrawer
+          key={composing.key}
+          start={composing.start}
+          accounts={accounts}
+          onClose={() => setComposing(null)}
+          onSent={() => {
+            setComposing(null);
+            // The sent copy is stored at once: show it in the conversation, the list and the counts.
+            setTick((n) => n + 1);
+            setFoldersTick((n) => n + 1);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -13,6 +13,20 @@ import { useFrameHeight } from './useFrameHeight';
  */
 export const MESSAGE_FRAME_SANDBOX = 'allow-popups allow-popups-to-escape-sandbox';
 
+/** The one way mail HTML is put on screen: received messages and quoted originals alike. */
+export function SandboxedMailFrame({ testId, title, srcDoc, height }: { testId: string; title: string; srcDoc: string; height: number }) {
+  return (
+    <iframe
+      data-testid={testId}
+      title={title}
+      sandbox={MESSAGE_FRAME_SANDBOX}
+      referrerPolicy="no-referrer"
+      srcDoc={srcDoc}
+      style={{ display: 'block', width: '100%', height, border: 0, background: '#fff' }}
+    />
+  );
+}
+
 interface Loaded {
   body: MessageBody;
   remoteAllowed: boolean;
@@ -81,13 +95,11 @@ export function MessageBodyFrame({ messageId }: { messageId: string }) {
       )}
       <div ref={container}>
         {loaded ? (
-          <iframe
-            data-testid="mail-message-body-frame"
+          <SandboxedMailFrame
+            testId="mail-message-body-frame"
             title={t('Message content')}
-            sandbox={MESSAGE_FRAME_SANDBOX}
-            referrerPolicy="no-referrer"
             srcDoc={srcDoc}
-            style={{ display: 'block', width: '100%', height, border: 0, background: '#fff' }}
+            height={height}
           />
         ) : (
           <Skeleton active title={false} paragraph={{ rows: 3 }} />

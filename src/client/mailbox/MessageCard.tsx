@@ -1,8 +1,8 @@
 import React from 'react';
-import { Card, Space, Typography, theme } from 'antd';
-import { PaperClipOutlined } from '@ant-design/icons';
+import { Button, Card, Space, Typography, theme } from 'antd';
+import { ArrowRightOutlined, PaperClipOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useMailTranslation } from '../locale';
-import type { MailAddressView, MailMessageView } from '../mailbox-api';
+import type { ComposeMode, MailAddressView, MailMessageView } from '../mailbox-api';
 import { AttachmentList } from './AttachmentList';
 import { displayAddress, fullDate, shortDate } from './format';
 import { MessageBodyFrame } from './MessageBodyFrame';
@@ -16,14 +16,39 @@ function AddressLine({ label, list }: { label: string; list: MailAddressView[] }
   );
 }
 
+export type AnswerMode = Exclude<ComposeMode, 'new'>;
+
 interface Props {
   message: MailMessageView;
   expanded: boolean;
   onToggle(): void;
+  /** Reply, reply all or forward this message; no buttons without it. */
+  onAnswer?(mode: AnswerMode): void;
+  /** Answering everyone reaches more people than the sender. */
+  canReplyAll?: boolean;
+}
+
+function AnswerButtons({ onAnswer, canReplyAll }: { onAnswer(mode: AnswerMode): void; canReplyAll: boolean }) {
+  const { t } = useMailTranslation();
+  return (
+    <Space size={8} wrap style={{ marginTop: 12 }} data-testid="mail-message-answer">
+      <Button size="small" icon={<RollbackOutlined />} onClick={() => onAnswer('reply')} data-testid="mail-reply">
+        {t('Reply')}
+      </Button>
+      {canReplyAll && (
+        <Button size="small" icon={<RollbackOutlined />} onClick={() => onAnswer('replyAll')} data-testid="mail-reply-all">
+          {t('Reply all')}
+        </Button>
+      )}
+      <Button size="small" icon={<ArrowRightOutlined />} onClick={() => onAnswer('forward')} data-testid="mail-forward">
+        {t('Forward')}
+      </Button>
+    </Space>
+  );
 }
 
 /** One message of a conversation: a one-line summary when collapsed, headers, files and body when open. */
-export function MessageCard({ message: m, expanded, onToggle }: Props) {
+export function MessageCard({ message: m, expanded, onToggle, onAnswer, canReplyAll = false }: Props) {
   const { t } = useMailTranslation();
   const { token } = theme.useToken();
   const from = m.fromName || m.fromAddress || t('(unknown sender)');
@@ -66,6 +91,7 @@ export function MessageCard({ message: m, expanded, onToggle }: Props) {
           <div style={{ marginTop: 8 }}>
             <MessageBodyFrame messageId={m.id} />
           </div>
+          {onAnswer && !m.draft && <AnswerButtons onAnswer={onAnswer} canReplyAll={canReplyAll} />}
         </Space>
       )}
     </Card>

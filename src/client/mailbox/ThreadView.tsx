@@ -1,10 +1,11 @@
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Empty, Skeleton, Space, Typography } from 'antd';
 import { MailApiError } from '../api';
+import { canReplyAll } from '../compose/respond';
 import { useMailTranslation } from '../locale';
 import { MailActRequest, MailFolderView, MailMessageView, ThreadSummaryView, useMailboxApi } from '../mailbox-api';
 import { moveTargets } from './folders';
-import { MessageCard } from './MessageCard';
+import { AnswerMode, MessageCard } from './MessageCard';
 import { ThreadActions } from './ThreadActions';
 import { inTrash, messagesChange, withFlags } from './thread-actions';
 import type { ActOnThread } from './useThreadActions';
@@ -28,10 +29,13 @@ interface Props {
   /** The listed folder is a trash. */
   viewingTrash: boolean;
   act: ActOnThread;
+  /** The reader's own addresses, to tell whether Reply all reaches anyone more than Reply. */
+  ownAddresses: ReadonlySet<string>;
+  onAnswer?(mode: AnswerMode, message: MailMessageView): void;
 }
 
 /** The reading pane: a conversation's toolbar and messages, oldest first. */
-export function ThreadView({ threadId, refreshKey, thread, folders, viewingTrash, act }: Props) {
+export function ThreadView({ threadId, refreshKey, thread, folders, viewingTrash, act, ownAddresses, onAnswer }: Props) {
   const { t } = useMailTranslation();
   const api = useMailboxApi();
   const [messages, setMessages] = useState<MailMessageView[] | null>(null);
@@ -110,7 +114,14 @@ export function ThreadView({ threadId, refreshKey, thread, folders, viewingTrash
         {messages[0].subject || t('(no subject)')}
       </Typography.Title>
       {messages.map((m) => (
-        <MessageCard key={m.id} message={m} expanded={expanded.has(m.id)} onToggle={() => toggle(m.id)} />
+        <MessageCard
+          key={m.id}
+          message={m}
+          expanded={expanded.has(m.id)}
+          onToggle={() => toggle(m.id)}
+          onAnswer={onAnswer && ((mode) => onAnswer(mode, m))}
+          canReplyAll={canReplyAll(m, ownAddresses)}
+        />
       ))}
     </Space>
   );

@@ -119,6 +119,8 @@ function fakes(opts: {
     },
     downloadAttachment: opts.download ?? unused,
     act: unused,
+    composeDraft: unused,
+    send: unused,
   };
   return { accounts, mailbox, threadQueries, bodyRequests };
 }

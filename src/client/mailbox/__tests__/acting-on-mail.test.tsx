@@ -1,10 +1,8 @@
 import React from 'react';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { AccountsApiContext, createAccountsApi } from '../../api';
-import { createMailboxApi, MailboxApiContext } from '../../mailbox-api';
-import { MailboxView } from '../MailboxView';
 import { account, FolderRow, MailHost, MessageRow } from './support/mail-host';
+import { renderMailbox } from './support/render-mailbox';
 
 const ALEX = account('1', 'alex@gmail.test');
 const SAM = account('2', 'sam@gmail.test');
@@ -55,15 +53,6 @@ function mailbox(extra: { accounts?: typeof ALEX[]; messages?: MessageRow[] } = 
   );
 }
 
-function renderMailbox(host: MailHost) {
-  return render(
-    <AccountsApiContext.Provider value={createAccountsApi(host.client)}>
-      <MailboxApiContext.Provider value={createMailboxApi(host.client)}>
-        <MailboxView onManageAccounts={() => undefined} />
-      </MailboxApiContext.Provider>
-    </AccountsApiContext.Provider>,
-  );
-}
 
 const row = (subject: string) => screen.getAllByTestId('mail-thread-row').find((r) => r.textContent?.includes(subject));
 const subjects = () => screen.queryAllByTestId('mail-thread-row').map((r) => within(r).getByText(/^(Quarterly report|Offsite|Old newsletter|Sam planning)$/).textContent);

@@ -6,7 +6,18 @@
  * action answers name folders by row id, as the server answers.
  */
 import type { APIClient, APIRequestConfig, APIResponse } from '@nocobase/client';
-import type { MailAccountView, MailActionName, MailActRequest, MailActResult, ThreadListRow } from '../../../../shared/wire-types';
+import type {
+  ComposeDraft,
+  ComposeMode,
+  MailAccountView,
+  MailActionName,
+  MailActRequest,
+  MailActResult,
+  SendRequest,
+  SendResult,
+  ThreadListRow,
+  WireAddress,
+} from '../../../../shared/wire-types';
 
 export interface FolderRow {
   id: string;
@@ -23,6 +34,13 @@ export interface ThreadRow {
   subject: string;
 }
 
+export interface AttachmentRow {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
 export interface MessageRow {
   id: string;
   accountId: string;
@@ -31,6 +49,21 @@ export interface MessageRow {
   read: boolean;
   starred: boolean;
   folderIds: string[];
+  /** Carla CFO <cfo@acme.example> unless given. */
+  from?: WireAddress;
+  to?: WireAddress[];
+  cc?: WireAddress[];
+  attachments?: AttachmentRow[];
+  /** What `mailMessages:body` answers; a greeting unless given. */
+  html?: string;
+}
+
+/** What the server answers to a send it refuses. */
+export interface SendRefusal {
+  status: number;
+  message: string;
+  code?: string;
+  field?: string;
 }
 
 export interface ActCall {
@@ -39,6 +72,8 @@ export interface ActCall {
   id: string;
   body: MailActRequest;
 }
+
+const CARLA: WireAddress = { name: 'Carla CFO', address: 'cfo@acme.example' };
 
 /** What axios throws for an error answer, which is what the host's client throws. */
 class HttpError extends Error {
@@ -72,6 +107,13 @@ export class MailHost {
   readonly acts: ActCall[] = [];
   /** Requests as `resource:action`, in order. */
   readonly calls: string[] = [];
+  /** Full request URLs (with their query), in order. */
+  readonly urls: string[] = [];
+  /** Bodies of `mailMessages:send`, in order, refused ones included. */
+  readonly sends: SendRequest[] = [];
+  /** Sends that went out, by clientRequestId: the server sends each id once. */
+  private readonly sent = new Map<string, SendResult>();
+  private sendRefusals: SendRefusal[] = [];
   private refusal: { status: number; message: string } | null = null;
   private held: Promise<void> | null = null;
 
@@ -90,6 +132,11 @@ export class MailHost {
   /** The next action answers with this error body. */
   refuseNext(message: string, status = 502): void {
     this.refusal = { status, message };
+  }
+
+  /** The next sends answer with these errors, one each. */
+  refuseSends(...refusals: SendRefusal[]): void {
+    this.sendRefusals.push(...refusals);
   }
 
   /** Action answers wait until the returned function is called, to look at what shows meanwhile. */
@@ -112,6 +159,7 @@ export class MailHost {
     const [path, search = ''] = config.url.split('?');
     const params = new URLSearchParams(search);
     this.calls.push(path);
+    this.urls.push(config.url);
     const ok = (data: unknown) => ({ data, status: 200, headers: {} });
     switch (path) {
       case 'mailAccounts:list':
@@ -126,19 +174,105 @@ export class MailHost {
         return ok(this.browse(params));
       case 'mailMessages:list': {
         const { threadRowId } = JSON.parse(params.get('filter') ?? '{}') as { threadRowId: string };
-        const rows = this.messages
-          .filter((m) => m.threadRowId === threadRowId)
-          .map((m) => ({ ...m, subject: this.thread(m.threadRowId).subject, fromAddress: 'cfo@acme.example', fromName: 'Carla CFO', to: [], cc: [], bcc: [], snippet: `snippet ${m.id}`, draft: false, hasAttachments: false, attachments: [] }));
+        const rows = this.messages.filter((m) => m.threadRowId === threadRowId).map((m) => this.messageView(m));
         return ok({ data: rows });
       }
-      case 'mailMessages:body':
-        return ok({ data: { html: '<p>Hello</p>', text: 'Hello', remoteImagesBlocked: 0, hasRemoteContent: false } });
+      case 'mailMessages:body': {
+        const html = this.messages.find((m) => m.id === params.get('filterByTk'))?.html ?? '<p>Hello</p>';
+        return ok({ data: { html, text: 'Hello', remoteImagesBlocked: 0, hasRemoteContent: false } });
+      }
+      case 'mailMessages:compose':
+        return ok({ data: this.compose(params) });
+      case 'mailMessages:send':
+        return ok({ data: await this.send(config.data as SendRequest) });
       case 'mailThreads:act':
       case 'mailMessages:act':
         return ok({ data: await this.act(path.split(':')[0], String(params.get('filterByTk')), config) });
       default:
         throw new HttpError({ status: 404, data: { errors: [{ message: `No such action: ${path}` }] } });
     }
+  }
+
+  private messageView(m: MessageRow) {
+    const { from = CARLA, to = [], cc = [], attachments = [], html: _html, ...flags } = m;
+    return {
+      ...flags,
+      subject: this.thread(m.threadRowId).subject,
+      fromAddress: from.address,
+      fromName: from.name ?? null,
+      to,
+      cc,
+      bcc: [],
+      snippet: `snippet ${m.id}`,
+      draft: false,
+      hasAttachments: attachments.length > 0,
+      attachments: attachments.map((a) => ({ ...a, contentId: null, inline: false })),
+    };
+  }
+
+  private accountOf(id: string): MailAccountView {
+    const a = this.accounts.find((x) => x.id === id);
+    if (!a) throw new HttpError({ status: 404, data: { errors: [{ message: 'No such account.', code: 'NOT_FOUND' }] } });
+    return a;
+  }
+
+  /** Like the server: the writer's own addresses never among the recipients, `Re:` / `Fwd:` once. */
+  private compose(params: URLSearchParams): ComposeDraft {
+    const mode = params.get('mode') as ComposeMode;
+    const original = mode === 'new' ? null : this.messages.find((m) => m.id === params.get('filterByTk'));
+    if (mode !== 'new' && !original) throw new HttpError({ status: 404, data: { errors: [{ message: 'The message no longer exists.', code: 'NOT_FOUND' }] } });
+    const account = this.accountOf(original ? original.accountId : String(params.get('accountId')));
+    const fromChoices: WireAddress[] = [{ name: account.displayName, address: account.address }, ...account.aliases];
+    const draft: ComposeDraft = { accountId: account.id, mode, originalId: original?.id ?? null, fromChoices, from: fromChoices[0], to: [], cc: [], subject: '', quotedHtml: '', forwardAttachments: [] };
+    if (!original) return draft;
+    const own = new Set(fromChoices.map((a) => a.address.toLowerCase()));
+    const notOwn = (list: WireAddress[]) => list.filter((a) => !own.has(a.address.toLowerCase()));
+    const sender = original.from ?? CARLA;
+    const subject = this.thread(original.threadRowId).subject;
+    const quotedHtml = `<p>${sender.name ?? sender.address} wrote:</p><blockquote>${original.html ?? '<p>Hello</p>'}</blockquote>`;
+    if (mode === 'forward') {
+      return { ...draft, subject: `Fwd: ${subject}`, quotedHtml, forwardAttachments: original.attachments ?? [] };
+    }
+    const to = notOwn([sender]).length ? [sender] : (original.to ?? []);
+    const cc = mode === 'replyAll' ? notOwn([...(original.to ?? []), ...(original.cc ?? [])]).filter((a) => !to.some((x) => x.address === a.address)) : [];
+    return { ...draft, subject: `Re: ${subject}`, quotedHtml, to, cc };
+  }
+
+  /** Refuses when told to; otherwise stores the sent copy (in the answered conversation) once per clientRequestId. */
+  private async send(request: SendRequest): Promise<SendResult> {
+    this.sends.push(request);
+    if (this.held) await this.held;
+    const refusal = this.sendRefusals.shift();
+    if (refusal) {
+      const { status, message, code = 'SEND_FAILED', field } = refusal;
+      throw new HttpError({ status, data: { errors: [{ message, code, ...(field ? { field } : {}) }] } });
+    }
+    const done = this.sent.get(request.clientRequestId);
+    if (done) return done;
+    const account = this.accountOf(request.accountId);
+    const original = request.originalId ? this.messages.find((m) => m.id === request.originalId) : undefined;
+    let threadRowId = original && request.mode !== 'forward' ? original.threadRowId : '';
+    if (!threadRowId) {
+      threadRowId = `t${this.threads.length + 1}`;
+      this.threads.push({ id: threadRowId, accountId: account.id, subject: request.subject });
+    }
+    const id = `sent-${this.sent.size + 1}`;
+    this.messages.push({
+      id,
+      accountId: account.id,
+      threadRowId,
+      date: new Date().toISOString(),
+      read: true,
+      starred: false,
+      folderIds: ['SENT'],
+      from: { name: account.displayName, address: request.from ?? account.address },
+      to: request.to,
+      cc: request.cc ?? [],
+      html: request.html,
+    });
+    const result: SendResult = { outboxId: `outbox-${this.sent.size + 1}`, status: 'sent', messageId: id, threadId: threadRowId };
+    this.sent.set(request.clientRequestId, result);
+    return result;
   }
 
   private thread(id: string): ThreadRow {
