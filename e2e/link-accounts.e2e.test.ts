@@ -109,4 +109,34 @@ describe('a member links Gmail and Outlook and reads the inbox', () => {
     expect(tracked.problems.pageErrors, tracked.describe()).toEqual([]);
     expect(tracked.pluginConsoleErrors(), tracked.describe()).toEqual([]);
   });
+
+  it('replies to a conversation from the compose drawer: the provider sends it and the reply joins the conversation', async () => {
+    const { page } = tracked;
+    const controls = Object.values(emulators.controls).filter((c) => c !== undefined);
+    await Promise.all(controls.map((c) => c.clearLog()));
+    await page.getByTestId('mail-thread-row').first().click();
+    const messages = page.getByTestId('mail-message');
+    await messages.first().waitFor({ timeout: 30_000 });
+    const before = await messages.count();
+
+    await page.getByTestId('mail-reply').last().click();
+    const form = page.getByTestId('mail-compose-form');
+    await form.waitFor({ timeout: 30_000 });
+    await form.getByRole('textbox', { name: 'Message', exact: true }).fill('Thanks, sounds good.\nSee you Monday.');
+    await screenshot(page, 'link-accounts-reply');
+    await page.getByTestId('mail-compose-send').click();
+    await form.waitFor({ state: 'detached', timeout: 60_000 });
+
+    // The sent copy is stored at once: the open conversation gains the reply without a sync.
+    const deadline = Date.now() + 30_000;
+    while ((await messages.count()) <= before && Date.now() < deadline) await page.waitForTimeout(500);
+    expect(await messages.count()).toBe(before + 1);
+    const log = (await Promise.all(controls.map((c) => c.log()))).flat();
+    // Gmail: POST …/messages/send; Graph: createReply + send (or sendMail).
+    const sends = log.filter((e) => e.method === 'POST' && e.status < 300 && /\/(messages\/send|send|sendMail)$/.test(e.path));
+    expect(sends.length, JSON.stringify(log.map((e) => `${e.method} ${e.path} ${e.status}`))).toBe(1);
+    await screenshot(page, 'link-accounts-replied');
+    expect(tracked.problems.pageErrors, tracked.describe()).toEqual([]);
+    expect(tracked.pluginConsoleErrors(), tracked.describe()).toEqual([]);
+  });
 });
