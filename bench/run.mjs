@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkReachable, DIALECT_DEFAULTS, recreateDatabase } from '../dev/host/databases.mjs';
+import { checkReachable, DIALECT_DEFAULTS, recreateDatabase, serverAppEnv } from '../dev/host/databases.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = path.join(root, 'bench/results');
@@ -37,26 +37,12 @@ if (!(dialect in DIALECT_DEFAULTS)) {
 }
 
 async function databaseEnv() {
-  const common = {
-    NODE_MODULES_PATH: process.env.NODE_MODULES_PATH || path.join(root, 'node_modules'),
-    PLUGIN_PACKAGE_PREFIX: process.env.PLUGIN_PACKAGE_PREFIX || '@nocobase/plugin-,@nocobase/plugin-sample-,@nocobase/preset-',
-    LOGGER_LEVEL: process.env.LOGGER_LEVEL || 'error',
-  };
-  if (dialect === 'sqlite') return { ...common, DB_DIALECT: 'sqlite', DB_STORAGE: ':memory:' };
-  const d = DIALECT_DEFAULTS[dialect];
-  const prefix = dialect === 'postgres' ? 'TEST_PG_' : 'TEST_MARIADB_';
-  const db = {
-    dialect,
-    host: process.env[`${prefix}HOST`] || d.host,
-    port: Number(process.env[`${prefix}PORT`] || d.port),
-    user: process.env[`${prefix}USER`] || d.user,
-    password: process.env[`${prefix}PASSWORD`] ?? d.password,
-    // Its own database: a benchmark never shares tables with a test run going on meanwhile.
-    database: process.env.BENCH_DB_DATABASE || 'nocomail_bench',
-  };
+  // Its own database: a benchmark never shares tables with a test run going on meanwhile.
+  const { db, env } = serverAppEnv(dialect, process.env.BENCH_DB_DATABASE || 'nocomail_bench');
+  if (dialect === 'sqlite') return env;
   await checkReachable(db);
   await recreateDatabase(db);
-  return { ...common, DB_DIALECT: dialect, DB_HOST: db.host, DB_PORT: String(db.port), DB_USER: db.user, DB_PASSWORD: db.password, DB_DATABASE: db.database };
+  return env;
 }
 
 // ---------------------------------------------------------------- running

@@ -13,6 +13,35 @@ export const DIALECT_DEFAULTS = {
   mariadb: { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'nocomail' },
 };
 
+/**
+ * The database and env a createMockServer app (server tests, benchmarks) runs on:
+ * SQLite in memory, or the local server named by TEST_PG_* / TEST_MARIADB_* with
+ * the given database. Returns { db, env }; `db` is for checkReachable/recreateDatabase.
+ */
+export function serverAppEnv(dialect, database) {
+  const common = {
+    NODE_MODULES_PATH: process.env.NODE_MODULES_PATH || path.join(projectRoot, 'node_modules'),
+    PLUGIN_PACKAGE_PREFIX: process.env.PLUGIN_PACKAGE_PREFIX || '@nocobase/plugin-,@nocobase/plugin-sample-,@nocobase/preset-',
+    // NocoBase logs every request at info level; keep the output readable (override with LOGGER_LEVEL=info).
+    LOGGER_LEVEL: process.env.LOGGER_LEVEL || 'error',
+  };
+  if (dialect === 'sqlite') return { db: { dialect }, env: { ...common, DB_DIALECT: 'sqlite', DB_STORAGE: ':memory:' } };
+  const d = DIALECT_DEFAULTS[dialect];
+  const prefix = dialect === 'postgres' ? 'TEST_PG_' : 'TEST_MARIADB_';
+  const db = {
+    dialect,
+    host: process.env[`${prefix}HOST`] || d.host,
+    port: Number(process.env[`${prefix}PORT`] || d.port),
+    user: process.env[`${prefix}USER`] || d.user,
+    password: process.env[`${prefix}PASSWORD`] ?? d.password,
+    database,
+  };
+  return {
+    db,
+    env: { ...common, DB_DIALECT: dialect, DB_HOST: db.host, DB_PORT: String(db.port), DB_USER: db.user, DB_PASSWORD: db.password, DB_DATABASE: db.database },
+  };
+}
+
 const SAFE_NAME = /^[A-Za-z0-9_]+$/;
 
 function assertSafeName(name) {

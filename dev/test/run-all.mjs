@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { checkReachable, DIALECT_DEFAULTS, recreateDatabase } from '../host/databases.mjs';
+import { checkReachable, recreateDatabase, serverAppEnv } from '../host/databases.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = path.join(root, 'test-output');
@@ -149,41 +149,9 @@ async function vitestStage(name, config, env = {}) {
   });
 }
 
-function serverEnv(dialect) {
-  const common = {
-    NODE_MODULES_PATH: process.env.NODE_MODULES_PATH || path.join(root, 'node_modules'),
-    PLUGIN_PACKAGE_PREFIX: process.env.PLUGIN_PACKAGE_PREFIX || '@nocobase/plugin-,@nocobase/plugin-sample-,@nocobase/preset-',
-    // NocoBase logs every request at info level; keep CI output readable (override with LOGGER_LEVEL=info).
-    LOGGER_LEVEL: process.env.LOGGER_LEVEL || 'error',
-  };
-  if (dialect === 'sqlite') return { db: { dialect }, env: { ...common, DB_DIALECT: 'sqlite', DB_STORAGE: ':memory:' } };
-  const d = DIALECT_DEFAULTS[dialect];
-  const prefix = dialect === 'postgres' ? 'TEST_PG_' : 'TEST_MARIADB_';
-  const db = {
-    dialect,
-    host: process.env[`${prefix}HOST`] || d.host,
-    port: Number(process.env[`${prefix}PORT`] || d.port),
-    user: process.env[`${prefix}USER`] || d.user,
-    password: process.env[`${prefix}PASSWORD`] ?? d.password,
-    database: TEST_DATABASE,
-  };
-  return {
-    db,
-    env: {
-      ...common,
-      DB_DIALECT: dialect,
-      DB_HOST: db.host,
-      DB_PORT: String(db.port),
-      DB_USER: db.user,
-      DB_PASSWORD: db.password,
-      DB_DATABASE: db.database,
-    },
-  };
-}
-
 async function serverStage(dialect) {
   const name = `server-${dialect}`;
-  const { db, env } = serverEnv(dialect);
+  const { db, env } = serverAppEnv(dialect, TEST_DATABASE);
   if (dialect === 'sqlite') return vitestStage(name, 'vitest.server.config.mts', env);
   try {
     await checkReachable(db);
