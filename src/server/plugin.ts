@@ -128,15 +128,16 @@ export class PluginEmailManagerServer extends Plugin {
   private defineAccountResources() {
     // One key for the inline-image links both the message body and the compose form hand out.
     const linkSecret = process.env.APP_KEY || randomBytes(32).toString('hex');
-    const messages = mailMessagesActions({
+    const mailDeps = {
       db: this.db,
       accounts: () => this.mail.accounts,
       access: () => this.mail.access,
       settings: () => this.mail.settings,
       storagePath: resolveStorageRoot(),
       linkSecret,
-      requestSync: (accountId) => this.syncTrigger?.requestSync(accountId, 'sync'),
-    });
+      requestSync: (accountId: string) => this.syncTrigger?.requestSync(accountId, 'sync'),
+    };
+    const messages = mailMessagesActions(mailDeps);
     const accounts = mailAccountsActions({
       accounts: () => this.mail.accounts,
       access: () => this.mail.access,
@@ -158,15 +159,7 @@ export class PluginEmailManagerServer extends Plugin {
     // Every signed-in user manages their own mailboxes; handlers enforce ownership.
     this.app.acl.allow('mailAccounts', [...accountActions], 'loggedIn');
 
-    const compose = mailComposeActions({
-      db: this.db,
-      accounts: () => this.mail.accounts,
-      access: () => this.mail.access,
-      settings: () => this.mail.settings,
-      storagePath: resolveStorageRoot(),
-      linkSecret,
-      requestSync: (accountId) => this.syncTrigger?.requestSync(accountId, 'sync'),
-    });
+    const compose = mailComposeActions(mailDeps);
     this.app.resourceManager.registerActionHandlers(messages.handlers);
     this.app.resourceManager.registerActionHandlers(compose.handlers);
     for (const rule of [...messages.acl, ...compose.acl]) this.app.acl.allow(rule.resource, rule.actions, rule.role);

@@ -15,8 +15,7 @@
  * run, which restores it; when the account's lease is held while we act, that
  * next run is requested right away so the stale state lasts one run at most.
  */
-import type { Database, Transaction } from '@nocobase/database';
-import { Op } from 'sequelize';
+import type { Database } from '@nocobase/database';
 import type { MailAccess, Viewer } from '../accounts/access';
 import type { AccountService } from '../accounts/account-service';
 import { UserFacingError } from '../http/errors';
@@ -27,6 +26,8 @@ import { asBool, asDate, asStringArray } from '../sync/values';
 import { folderCountDeltas, isMailAction, MAIL_ACTIONS, planMailAct, type FolderFacts, type MailAction, type MessageFacts, type PlannedChange } from './mail-acts';
 import { blockedNow, ownAccount, providerFailure, userSchedule, type OwnedAccount } from './provider-calls';
 import { isRowId, MailVisibility, MESSAGE_NOT_FOUND, type Raw } from './visibility';
+import { applyFolderCountDeltas } from './folder-counts';
+import { findAllRaw, findRaw } from './raw-rows';
 
 /** The conversation after the action (ids are row ids, as strings): shared with the client. */
 export type { MailActResult };
@@ -92,20 +93,20 @@ export class MailActor {
 
   async onThread(viewer: Viewer, threadId: string, input: MailActInput): Promise<MailActResult> {
     const action = this.actionOf(input);
-    const thread = isRowId(threadId) ? await this.findRaw('mailThreads', { id: threadId }) : null;
+    const thread = isRowId(threadId) ? await findRaw(this.deps.db, 'mailThreads', { id: threadId }) : null;
     if (!thread) throw THREAD_NOT_FOUND();
     const account = await this.ownAccount(viewer, thread.accountId, THREAD_NOT_FOUND);
-    const load = async () => (await this.findAllRaw('mailMessages', { accountId: account.id, threadRowId: thread.id }, MESSAGE_FACTS)).map(messageFacts);
+    const load = async () => (await findAllRaw(this.deps.db, 'mailMessages', { accountId: account.id, threadRowId: thread.id }, MESSAGE_FACTS)).map(messageFacts);
     return this.act(account, action, input, 'thread', load, String(thread.id));
   }
 
   async onMessage(viewer: Viewer, messageId: string, input: MailActInput): Promise<MailActResult> {
     const action = this.actionOf(input);
-    const message = isRowId(messageId) ? await this.findRaw('mailMessages', { id: messageId }, MESSAGE_FACTS) : null;
+    const message = isRowId(messageId) ? await findRaw(this.deps.db, 'mailMessages', { id: messageId }, MESSAGE_FACTS) : null;
     if (!message) throw MESSAGE_NOT_FOUND();
     const account = await this.ownAccount(viewer, message.accountId, MESSAGE_NOT_FOUND);
     const load = async () => {
-      const current = await this.findRaw('mailMessages', { id: message.id }, MESSAGE_FACTS);
+      const current = await findRaw(this.deps.db, 'mailMessages', { id: message.id }, MESSAGE_FACTS);
       return current ? [messageFacts(current)] : [];
     };
     return this.act(account, action, input, 'message', load, String(message.threadRowId));
@@ -130,7 +131,7 @@ export class MailActor {
     threadRowId: string,
   ): Promise<MailActResult> {
     return this.inLane(account.id, async () => {
-      const folders = (await this.findAllRaw('mailFolders', { accountId: account.id })).map(folderFacts);
+      const folders = (await findAllRaw(this.deps.db, 'mailFolders', { accountId: account.id })).map(folderFacts);
       const target = action === 'moveTo' ? this.targetFolder(input.folderId, folders, account) : null;
       const plan = planMailAct({ provider: account.provider, action, scope, messages: await loadMessages(), folders, target });
       if (plan.length) await this.apply(account, plan);
@@ -213,41 +214,16 @@ export class MailActor {
     await this.store.applyPage(
       accountId,
       { updated: done.map((c) => ({ providerId: c.providerId, ...c.after })) },
-      (transaction) => this.adjustFolderCounts(accountId, done, transaction),
+      (transaction) => applyFolderCountDeltas(this.deps.db, accountId, folderCountDeltas(done), transaction),
     );
     if (await this.leaseHeld(accountId)) this.deps.requestSync?.(accountId);
   }
 
   /** Whether a sync runner holds the account now (its page may carry the state from before our change). */
   private async leaseHeld(accountId: string): Promise<boolean> {
-    const row = await this.findRaw('mailAccounts', { id: accountId }, ['leaseOwner', 'leaseExpiresAt']);
+    const row = await findRaw(this.deps.db, 'mailAccounts', { id: accountId }, ['leaseOwner', 'leaseExpiresAt']);
     const expires = asDate(row?.leaseExpiresAt);
     return Boolean(row?.leaseOwner) && (!expires || expires.getTime() > this.now());
-  }
-
-  /**
-   * Folder counts are the provider's figures (set by every sync); they move with
-   * the change here so the folder list is right at once. The next sync's
-   * reconcile overwrites them with the provider's own numbers either way.
-   */
-  private async adjustFolderCounts(accountId: string, done: PlannedChange[], transaction: Transaction): Promise<void> {
-    const deltas = folderCountDeltas(done);
-    if (!deltas.size) return;
-    const Folders = this.deps.db.getModel('mailFolders');
-    const rows = (await Folders.findAll({
-      where: { accountId, providerId: { [Op.in]: [...deltas.keys()] } },
-      attributes: ['id', 'providerId', 'totalCount', 'unreadCount'],
-      raw: true,
-      transaction,
-    })) as unknown as Raw[];
-    for (const row of rows) {
-      const d = deltas.get(String(row.providerId));
-      if (!d) continue;
-      await Folders.update(
-        { totalCount: Math.max(0, Number(row.totalCount ?? 0) + d.total), unreadCount: Math.max(0, Number(row.unreadCount ?? 0) + d.unread) },
-        { where: { id: row.id }, transaction },
-      );
-    }
   }
 
   /** Provider failures in words the mailbox owner can act on. */
@@ -270,7 +246,7 @@ export class MailActor {
   private async state(threadRowId: string, accountId: string, folders: FolderFacts[]): Promise<MailActResult> {
     const rowIdOf = new Map(folders.map((f) => [f.providerId, f.id]));
     const toRowIds = (ids: string[]) => ids.map((id) => rowIdOf.get(id)).filter((id): id is string => id !== undefined);
-    const thread = isRowId(threadRowId) ? await this.findRaw('mailThreads', { id: threadRowId, accountId }) : null;
+    const thread = isRowId(threadRowId) ? await findRaw(this.deps.db, 'mailThreads', { id: threadRowId, accountId }) : null;
     const messages = thread
       ? ((await this.deps.db.getModel('mailMessages').findAll({
           where: { accountId, threadRowId },
@@ -286,14 +262,5 @@ export class MailActor {
       folderIds: toRowIds(asStringArray(thread?.folderIds)),
       messages: messages.map((m) => ({ id: String(m.id), read: asBool(m.read), starred: asBool(m.starred), folderIds: toRowIds(asStringArray(m.folderIds)) })),
     };
-  }
-
-  private async findRaw(collection: string, where: Record<string, unknown>, attributes?: string[]): Promise<Raw | null> {
-    const row = await this.deps.db.getModel(collection).findOne({ where, ...(attributes ? { attributes } : {}), raw: true });
-    return (row as unknown as Raw | null) ?? null;
-  }
-
-  private async findAllRaw(collection: string, where: Record<string, unknown>, attributes?: string[]): Promise<Raw[]> {
-    return (await this.deps.db.getModel(collection).findAll({ where, ...(attributes ? { attributes } : {}), raw: true })) as unknown as Raw[];
   }
 }

@@ -22,6 +22,7 @@ import { UserFacingError } from '../http/errors';
 import { LABEL } from '../providers/google/labels';
 import type { MessageChange, ProviderName } from '../providers/types';
 import type { MailActionName } from '../../shared/wire-types';
+import type { FolderCountDeltas } from './folder-counts';
 
 export const MAIL_ACTIONS = ['markRead', 'markUnread', 'star', 'unstar', 'archive', 'trash', 'restore', 'moveTo'] as const satisfies readonly MailActionName[];
 export type MailAction = (typeof MAIL_ACTIONS)[number];
@@ -277,8 +278,8 @@ export function planMailAct(input: ActPlanInput): PlannedChange[] {
  * How the changes move the provider's per-folder totals and unread counts
  * (a message counts in every folder / label it is in).
  */
-export function folderCountDeltas(changes: Array<{ before: MessageFlags; after: MessageFlags }>): Map<string, { total: number; unread: number }> {
-  const deltas = new Map<string, { total: number; unread: number }>();
+export function folderCountDeltas(changes: Array<{ before: MessageFlags; after: MessageFlags }>): FolderCountDeltas {
+  const deltas: FolderCountDeltas = new Map();
   const add = (folderId: string, total: number, unread: number) => {
     const d = deltas.get(folderId) ?? { total: 0, unread: 0 };
     d.total += total;

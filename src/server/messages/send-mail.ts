@@ -11,8 +11,7 @@
  * A failure after recording leaves the row `failed` with the message the
  * writer saw, and everything they wrote; the same clientRequestId tries again.
  */
-import type { Database, Transaction } from '@nocobase/database';
-import { Op } from 'sequelize';
+import type { Database } from '@nocobase/database';
 import type { MailAccess, Viewer } from '../accounts/access';
 import type { AccountService } from '../accounts/account-service';
 import { UserFacingError } from '../http/errors';
@@ -28,6 +27,8 @@ import { assembleBody, assembleOutgoing, bareContentId, imagesOfQuote, withAnswe
 import { blockedNow, ownAccount, providerFailure, userSchedule, type OwnedAccount } from './provider-calls';
 import { checkAttachmentTotal, checkProviderFileSizes, COMPOSE_MODES, encodeUploads, parseSendRequest, type SendInput } from './send-request';
 import { isRowId, MailVisibility, MESSAGE_NOT_FOUND, type Raw } from './visibility';
+import { applyFolderCountDeltas, type FolderCountDeltas } from './folder-counts';
+import { findRaw } from './raw-rows';
 
 export interface MailSenderDeps {
   db: Database;
@@ -116,7 +117,7 @@ export class MailSender {
     if (messageId === undefined || messageId === null || messageId === '') {
       throw new UserFacingError(400, 'ORIGINAL_REQUIRED', 'Say which message to answer or forward (filterByTk).', 'filterByTk');
     }
-    const row = isRowId(messageId) ? await this.findRaw('mailMessages', { id: messageId }) : null;
+    const row = isRowId(messageId) ? await findRaw(this.deps.db, 'mailMessages', { id: messageId }) : null;
     if (!row) throw MESSAGE_NOT_FOUND();
     const account = await this.ownAccount(viewer, row.accountId, MESSAGE_NOT_FOUND);
     const original = originalFromRow(row);
@@ -161,7 +162,7 @@ export class MailSender {
     let original: OriginalMessage | null = null;
     let originalFiles: AttachmentRow[] = [];
     if (input.mode !== 'new') {
-      const row = input.originalId ? await this.findRaw('mailMessages', { id: input.originalId, accountId: account.id }) : null;
+      const row = input.originalId ? await findRaw(this.deps.db, 'mailMessages', { id: input.originalId, accountId: account.id }) : null;
       if (!row) {
         throw new UserFacingError(400, 'ORIGINAL_NOT_FOUND', `The message you are answering is not in ${account.address} any more. Copy your text and start a new message.`, 'originalId');
       }
@@ -286,41 +287,19 @@ export class MailSender {
       const fetched = page.messages.find((m) => m.providerId === sent.providerId);
       if (fetched) {
         const copy = withAnswerHeaders(fetched, outgoing);
-        const known = await this.findRaw('mailMessages', { accountId, providerId: copy.providerId }, ['id']);
-        await this.store.applyPage(accountId, { added: [copy] }, known ? undefined : (t) => this.countInFolders(accountId, copy, t));
+        const known = await findRaw(this.deps.db, 'mailMessages', { accountId, providerId: copy.providerId }, ['id']);
+        await this.store.applyPage(accountId, { added: [copy] }, known ? undefined : (t) => applyFolderCountDeltas(this.deps.db, accountId, countsOfNew(copy), t));
       }
     } catch {
       // A sync running at the same moment may have stored it first; it is looked up below.
     }
-    const row = await this.findRaw('mailMessages', { accountId, providerId: sent.providerId }, ['id', 'threadRowId']);
+    const row = await findRaw(this.deps.db, 'mailMessages', { accountId, providerId: sent.providerId }, ['id', 'threadRowId']);
     return row ? { messageRowId: String(row.id), threadRowId: row.threadRowId === null || row.threadRowId === undefined ? null : String(row.threadRowId) } : null;
   }
 
-  /**
-   * Folder counts are the provider's figures (set by every sync); the new copy
-   * counts in its folders now, and the next sync's reconcile sets the provider's own numbers.
-   */
-  private async countInFolders(accountId: string, message: NormalizedMessage, transaction: Transaction): Promise<void> {
-    if (!message.folderIds.length) return;
-    const Folders = this.deps.db.getModel('mailFolders');
-    const rows = (await Folders.findAll({
-      where: { accountId, providerId: { [Op.in]: message.folderIds } },
-      attributes: ['id', 'totalCount', 'unreadCount'],
-      raw: true,
-      transaction,
-    })) as unknown as Raw[];
-    for (const row of rows) {
-      await Folders.update(
-        { totalCount: Number(row.totalCount ?? 0) + 1, unreadCount: Number(row.unreadCount ?? 0) + (message.read ? 0 : 1) },
-        { where: { id: row.id }, transaction },
-      );
-    }
-  }
-
-  /** The answer for a submission already sent (the copy may have been stored by a sync since). */
   private async resultOf(entry: OutboxEntry): Promise<SendResult> {
     if (!entry.messageRowId && entry.providerMessageId) {
-      const row = await this.findRaw('mailMessages', { accountId: entry.accountId, providerId: entry.providerMessageId }, ['id', 'threadRowId']);
+      const row = await findRaw(this.deps.db, 'mailMessages', { accountId: entry.accountId, providerId: entry.providerMessageId }, ['id', 'threadRowId']);
       if (row) {
         const stored = { messageRowId: String(row.id), threadRowId: row.threadRowId === null || row.threadRowId === undefined ? null : String(row.threadRowId) };
         await this.outbox.markStored(entry.id, stored);
@@ -340,10 +319,6 @@ export class MailSender {
     return rows.map(attachmentRowOf);
   }
 
-  private async findRaw(collection: string, where: Record<string, unknown>, attributes?: string[]): Promise<Raw | null> {
-    const row = await this.deps.db.getModel(collection).findOne({ where, ...(attributes ? { attributes } : {}), raw: true });
-    return (row as unknown as Raw | null) ?? null;
-  }
 }
 
 /** What the outbox keeps of a request: everything but the files' bytes (kept apart until sent). */
@@ -363,4 +338,9 @@ function storedRequest(input: SendInput): Record<string, unknown> {
     attachments: input.uploads.map((u) => ({ filename: u.filename, contentType: u.contentType, size: u.content.length })),
     clientRequestId: input.clientRequestId,
   };
+}
+
+/** A newly stored message counts once in each of its folders, and as unread there when it is. */
+function countsOfNew(message: NormalizedMessage): FolderCountDeltas {
+  return new Map(message.folderIds.map((id) => [id, { total: 1, unread: message.read ? 0 : 1 }]));
 }
