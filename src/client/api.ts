@@ -5,19 +5,11 @@
 import { createContext, useContext } from 'react';
 import type { APIClient } from '@nocobase/client';
 
-import type { MailAccountView, ProviderName } from '../shared/wire-types';
+import type { MailAccountView, ProviderName, ProviderSettingsView } from '../shared/wire-types';
 
 export type { ProviderName };
 
-export interface ProviderSettingsView {
-  provider: ProviderName;
-  enabled: boolean;
-  clientId: string;
-  clientSecretSet: boolean;
-  tenant: string;
-  cloud: 'global' | 'usgov' | 'china';
-  configured: boolean;
-}
+export type { ProviderSettingsView };
 
 export interface GeneralSettings {
   syncIntervalMinutes: number;

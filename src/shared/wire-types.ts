@@ -149,3 +149,19 @@ export interface SendResult {
   messageId: string | null;
   threadId: string | null;
 }
+
+/** Microsoft cloud an app is registered in (authority and Graph hosts follow from it). */
+export type MicrosoftCloudName = 'global' | 'usgov' | 'china';
+
+/** A provider's settings as any client sees them: the secret only as set / not set. */
+export interface ProviderSettingsView {
+  provider: ProviderName;
+  enabled: boolean;
+  clientId: string;
+  clientSecretSet: boolean;
+  tenant: string;
+  cloud: MicrosoftCloudName;
+  /** Enabled, with a client id and secret: users can link accounts. */
+  configured: boolean;
+}
+

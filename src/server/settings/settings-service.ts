@@ -5,6 +5,7 @@
  */
 import type { Database } from '@nocobase/database';
 import type { SecretBox } from '../oauth/secret-box';
+import type { ProviderSettingsView } from '../../shared/wire-types';
 import type { ProviderName } from '../providers/types';
 import {
   GENERAL_DEFAULTS,
@@ -17,16 +18,7 @@ import {
   validateProviderSettings,
 } from './validate';
 
-export interface ProviderSettingsView {
-  provider: ProviderName;
-  enabled: boolean;
-  clientId: string;
-  clientSecretSet: boolean;
-  tenant: string;
-  cloud: MicrosoftCloud;
-  /** Enabled, with a client id and secret: users can link accounts. */
-  configured: boolean;
-}
+export type { ProviderSettingsView };
 
 export interface ProviderCredentialsRecord {
   clientId: string;

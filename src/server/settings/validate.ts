@@ -2,10 +2,11 @@
  * Validation of what an admin types into Settings → Email settings. Pure, so
  * every message a user can meet is unit-tested.
  */
+import type { MicrosoftCloudName } from '../../shared/wire-types';
 import type { ProviderName } from '../providers/types';
 
 export const PROVIDERS: readonly ProviderName[] = ['google', 'microsoft'] as const;
-export const MICROSOFT_CLOUDS = ['global', 'usgov', 'china'] as const;
+export const MICROSOFT_CLOUDS = ['global', 'usgov', 'china'] as const satisfies readonly MicrosoftCloudName[];
 export type MicrosoftCloud = (typeof MICROSOFT_CLOUDS)[number];
 
 export interface ProviderSettingsInput {
