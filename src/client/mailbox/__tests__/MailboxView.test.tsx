@@ -6,26 +6,9 @@ import { MailCenter } from '../../center/EmailCenterPage';
 import type { MailboxApi, MailFolderView, MailMessageView, MessageBody, ThreadQuery, ThreadSummaryView } from '../../mailbox-api';
 import { MailboxApiContext } from '../../mailbox-api';
 import { MailboxView } from '../MailboxView';
+import { account as hostAccount } from './support/mail-host';
 
-const account = (overrides: Partial<MailAccountView> = {}): MailAccountView => ({
-  id: '1',
-  userId: '2',
-  provider: 'google',
-  address: 'alex@gmail.test',
-  displayName: 'Alex',
-  aliases: [],
-  status: 'active',
-  statusCode: null,
-  statusMessage: null,
-  rateLimitedUntil: null,
-  syncFrom: null,
-  progressDone: 0,
-  progressTotal: null,
-  lastSyncAt: null,
-  lastSuccessAt: null,
-  createdAt: null,
-  ...overrides,
-});
+const account = (overrides: Partial<MailAccountView> = {}): MailAccountView => ({ ...hostAccount('1', 'alex@gmail.test'), displayName: 'Alex', ...overrides });
 
 const folder = (id: string, role: MailFolderView['role'], name: string, unreadCount = 0, kind: MailFolderView['kind'] = 'system'): MailFolderView => ({
   id,

@@ -2,19 +2,13 @@
  * One shape for "a provider's emulator plus a user's browser", so plugin-level
  * tests run the same scenario against Google and Microsoft.
  */
-import type { FaultSpec, LogEntry } from '../../../../dev/emulators/core/types';
+import type { FaultSpec, LogEntry, SeedUser as EmulatorSeedShape } from '../../../../dev/emulators/core/types';
 import { DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET, startGoogleEmulator, type GoogleEmulator } from '../../../../dev/emulators/google';
 import { MICROSOFT_DEMO_CLIENT_ID, MICROSOFT_DEMO_CLIENT_SECRET, startMicrosoftEmulator, type MicrosoftEmulator } from '../../../../dev/emulators/microsoft';
 import type { ProviderName } from '../../providers/types';
 
-export interface SeedUser {
-  address: string;
-  name: string;
-  messages?: number;
-  seed?: number;
-  /** Addresses the mailbox may also send as (Gmail send-as, Exchange proxy addresses). */
-  aliases?: string[];
-}
+/** A mailbox to seed: the emulators' own seed shape, the fields these rigs use. */
+export type SeedUser = Pick<EmulatorSeedShape, 'address' | 'name' | 'messages' | 'seed' | 'aliases'>;
 
 export interface ProviderRig {
   provider: ProviderName;

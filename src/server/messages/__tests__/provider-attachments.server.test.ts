@@ -5,18 +5,7 @@ import { setEnv } from '../../__tests__/support/env';
 import { startProviderRig, type ProviderRig } from '../../__tests__/support/rigs';
 import { createTestApp, type TestApp } from '../../__tests__/support/test-app';
 import type { NormalizedMessage, ProviderName } from '../../providers/types';
-import { mailPluginOf, withEnv } from './support/wiring';
-
-type Agent = ReturnType<TestApp['agent']>;
-type Request = ReturnType<Agent['get']>;
-
-function binary(req: Request): Request {
-  return req.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  }) as Request;
-}
+import { type Agent, binary, mailPluginOf, withEnv } from './support/wiring';
 
 const ADDRESS: Record<ProviderName, string> = { google: 'alex@gmail.test', microsoft: 'alex@outlook.test' };
 

@@ -4,19 +4,8 @@ import path from 'node:path';
 import { createTestApp, type TestApp } from '../../__tests__/support/test-app';
 import { AttachmentCache } from '../attachment-cache';
 import { InlineImageLinks } from '../inline-links';
-import { withEnv } from './support/wiring';
+import { type Agent, binary, withEnv } from './support/wiring';
 
-type Agent = ReturnType<TestApp['agent']>;
-type Request = ReturnType<Agent['get']>;
-
-/** The response body as bytes, whatever its type. */
-function binary(req: Request): Request {
-  return req.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  }) as Request;
-}
 type Values = Record<string, unknown>;
 
 const LINK_SECRET = 'test-link-secret';

@@ -16,23 +16,13 @@ import type { ProviderName } from '../../providers/types';
 import type { SyncEngine } from '../../sync';
 import { asJson, asStringArray } from '../../sync/values';
 import type { ComposeDraft, SendRequest, SendResult } from '../../../shared/wire-types';
-import { withEnv } from './support/wiring';
+import { type Agent, binary, withEnv } from './support/wiring';
 
-type Agent = ReturnType<TestApp['agent']>;
-type Request = ReturnType<Agent['get']>;
 type Raw = Record<string, unknown>;
 type Address = { name?: string; address: string };
 
 const DOMAIN: Record<ProviderName, string> = { google: 'gmail.test', microsoft: 'outlook.test' };
 const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
-
-function binary(req: Request): Request {
-  return req.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  }) as Request;
-}
 
 describe.each<ProviderName>(['google', 'microsoft'])('sending %s mail', (provider) => {
   const alex = `alex@${DOMAIN[provider]}`;
