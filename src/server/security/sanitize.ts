@@ -9,6 +9,10 @@
  * - data: URLs are kept only on images, only for raster types (no SVG), base64, ≤ 1 MB.
  * - cid: images are rewritten through `cidMap`; unmapped ones are left as `cid:`
  *   (inert in a browser).
+ * - Every image-like reference (src, each srcset candidate, background, CSS url())
+ *   is resolved with the WHATWG URL parser (see urls.ts) and written back
+ *   normalized; anything that would be fetched from the network or the app is
+ *   either kept because it is allowed, held back, or dropped — never passed on as written.
  * - Blocked remote images lose `src`/`srcset`/`background` and keep the URL in
  *   `data-remote-src` / `data-remote-srcset` / `data-remote-background` so the
  *   reader can reveal them; incoming `data-*` attributes are always dropped, so
@@ -18,7 +22,7 @@
  */
 import sanitizeHtml from 'sanitize-html';
 import { sanitizeDeclarations, sanitizeStylesheet } from './css';
-import { decideImage, type ResourcePolicy } from './urls';
+import { decideImage, decideSrcset, serializeSrcset, type ResourcePolicy } from './urls';
 
 export interface SanitizeOptions {
   /** Load http(s) images, backgrounds and web fonts (default false). */
@@ -87,14 +91,6 @@ const ID_PREFIX = 'nm-';
 
 type Attribs = Record<string, string>;
 
-/** srcset candidates are "url descriptor, url descriptor"; urls contain no spaces or bare commas-followed-by-space. */
-function srcsetUrls(srcset: string): string[] {
-  return srcset
-    .split(/,\s+|,(?=\S+\s+\d)/)
-    .map((candidate) => candidate.trim().split(/\s+/)[0])
-    .filter((u): u is string => Boolean(u));
-}
-
 const ALLOWED_TAG_SET = new Set([...ALLOWED_TAGS, 'style']);
 
 function transformAttributes(tag: string, input: Attribs, policy: ResourcePolicy): Attribs {
@@ -129,16 +125,15 @@ function transformAttributes(tag: string, input: Attribs, policy: ResourcePolicy
       else if (decision.action === 'block') attribs['data-remote-src'] = decision.url;
     }
     if (attribs.srcset !== undefined) {
-      const urls = srcsetUrls(attribs.srcset);
-      const remote = urls.some((u) => /^(?:https?:)?\/\//i.test(u.trim()));
-      if (remote && !policy.allowRemoteImages) {
-        attribs['data-remote-srcset'] = attribs.srcset;
-        delete attribs.srcset;
+      // Every candidate is decided and written back normalized: a spelling the
+      // browser reads differently from us (`http:\\host`, `/\host`) never reaches it.
+      const decision = decideSrcset(attribs.srcset, policy);
+      delete attribs.srcset;
+      if (decision.keep.length) attribs.srcset = serializeSrcset(decision.keep);
+      if (decision.blocked.length) attribs['data-remote-srcset'] = serializeSrcset(decision.blocked);
+      if (decision.remote > 0) {
         // One image, one count: only count srcset when src did not already account for it.
-        if (attribs['data-remote-src'] === undefined) policy.onRemote(true);
-        else policy.onRemote(false);
-      } else if (remote) {
-        policy.onRemote(false);
+        policy.onRemote(decision.blocked.length > 0 && attribs['data-remote-src'] === undefined);
       }
     }
   }
@@ -173,7 +168,8 @@ function buildOptions(policy: ResourcePolicy, allowStyleBlocks: boolean): saniti
     parseStyleAttributes: false,
     enforceHtmlBoundary: false,
     transformTags: {
-      // The message's <body> becomes a <div>, keeping its background and text colours.
+      // The message's <body> becomes a <div>, keeping its background and text colours;
+      // sanitize-html then runs the '*' transform on it too, so its attributes are filtered like any div's.
       body: (_tag, attribs) => ({ tagName: 'div', attribs: { ...attribs, class: `nm-body ${attribs.class ?? ''}`.trim() } }),
       '*': (tag, attribs) => ({ tagName: tag, attribs: transformAttributes(tag, attribs as Attribs, policy) }),
     },

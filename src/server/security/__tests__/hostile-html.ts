@@ -63,3 +63,67 @@ export const HOSTILE_VECTORS: Array<[name: string, html: string]> = [
   ['data: link in srcset', '<img srcset="javascript:alert(1) 1x, data:text/html,x 2x">'],
   ['custom data attributes forged', '<img data-remote-src="javascript:alert(1)" src="https://t.example/a.png">'],
 ];
+
+/**
+ * References a browser would fetch from the network, spelled the ways URL
+ * parsing lets them be spelled (WHATWG URL: backslashes are slashes in special
+ * schemes, tabs and newlines vanish, leading controls and spaces are trimmed,
+ * entities are decoded before the URL is read, `//host` takes the page's scheme).
+ * With remote content blocked, none of them may leave anything fetchable behind;
+ * once allowed, each `img` in them loads from `host`. The e2e test sends them as
+ * mail pointing at a local listener; the unit tests use a fake host.
+ */
+export function remoteFetchVectors(host: string): Array<[name: string, html: string]> {
+  const h = host;
+  return [
+    ['img plain http', `<img src="http://${h}/plain.png" alt="plain">`],
+    ['img protocol-relative', `<img src="//${h}/proto-relative.png">`],
+    ['img backslashes after scheme', `<img src="http:\\\\${h}/backslash.png">`],
+    ['img slash-backslash', `<img src="/\\${h}/slash-backslash.png">`],
+    ['img backslash-slash', `<img src="\\/${h}/backslash-slash.png">`],
+    ['img missing slashes', `<img src="http:${h}/no-slashes.png">`],
+    ['img upper-case scheme', `<img src="HTTP://${h}/upper.png">`],
+    ['img tab inside scheme', `<img src="ht&#x09;tp://${h}/tab-in-scheme.png">`],
+    ['img newline inside scheme', `<img src="h&#10;ttp://${h}/newline-in-scheme.png">`],
+    ['img leading controls and spaces', `<img src="&#x01;&#x1f; http://${h}/leading-controls.png">`],
+    ['img entity-encoded scheme', `<img src="&#104;&#x74;tp&#58;//${h}/entity-scheme.png">`],
+    ['img named entities', `<img src="http&colon;&sol;&sol;${h}/named-entities.png">`],
+    ['img entity backslashes', `<img src="http:&#92;&#92;${h}/entity-backslash.png">`],
+    ['srcset backslashes', `<img srcset="http:\\\\${h}/srcset-backslash.png 1x">`],
+    ['srcset slash-backslash', `<img srcset="/\\${h}/srcset-slash-backslash.png 2x">`],
+    ['srcset protocol-relative', `<img srcset="//${h}/srcset-proto.png">`],
+    ['srcset several candidates', `<img src="cid:none@x" srcset="small.png 100w, http:\\\\${h}/srcset-b.png 200w,//${h}/srcset-c.png 300w , http://${h}/srcset-d.png  400w" sizes="50vw">`],
+    ['srcset trailing commas', `<img srcset="http://${h}/srcset-comma.png,, ,">`],
+    ['srcset with tab in scheme', `<img srcset="ht&#9;tp://${h}/srcset-tab.png 1x">`],
+    ['srcset relative (app origin)', `<img srcset="/api/users:list 1x, relative.png 2x">`],
+    ['picture source srcset', `<picture><source srcset="http://${h}/picture-source.png" media="(min-width: 1px)"><img src="http://${h}/picture-img.png"></picture>`],
+    ['video poster', `<video poster="http://${h}/poster.png" src="http://${h}/video.mp4"></video>`],
+    ['audio src', `<audio src="http://${h}/audio.mp3" autoplay></audio>`],
+    ['table background attribute', `<table background="http:\\\\${h}/table-bg.png"><tr><td background="//${h}/td-bg.png">x</td></tr></table>`],
+    ['body background attribute', `<body background="/\\${h}/body-bg.png"><p>x</p></body>`],
+    ['body style background', `<body style="background:url(//${h}/body-style.png)"><p>x</p></body>`],
+    ['inline url() backslashes', `<div style="background-image:url('http:\\\\${h}/css-backslash.png')">x</div>`],
+    ['inline url() entity backslashes', `<div style="background:url(http:&#92;&#92;${h}/css-entity-backslash.png)">x</div>`],
+    ['inline url() protocol-relative', `<div style="background:url(//${h}/css-proto.png)">x</div>`],
+    ['inline url() CSS escapes', `<div style="background:u\\72l(\\68ttp://${h}/css-escaped.png)">x</div>`],
+    ['inline image-set()', `<div style="background-image:image-set(url(http://${h}/image-set.png) 1x, 'http://${h}/image-set-2.png' 2x)">x</div>`],
+    ['inline -webkit-image-set()', `<div style="background-image:-webkit-image-set('http://${h}/webkit-image-set.png' 1x)">x</div>`],
+    ['inline list-style-image', `<ul style="list-style-image:url(http://${h}/bullet.png)"><li>x</li></ul>`],
+    ['inline border-image and cursor', `<div style="border-image:url(http://${h}/border.png) 30;cursor:url(http://${h}/cursor.cur),auto;content:url(http://${h}/content.png)">x</div>`],
+    ['style sheet url()', `<style>.a{background:url("http:\\\\${h}/sheet-bg.png")} .b{background-image:url(//${h}/sheet-proto.png)}</style><div class="a b">x</div>`],
+    ['style sheet image-set()', `<style>.c{background-image:image-set("http://${h}/sheet-image-set.png" 1x)}</style><div class="c">x</div>`],
+    ['style sheet @import', `<style>@import url(http://${h}/import.css); @import "//${h}/import2.css";</style><p>x</p>`],
+    ['style sheet @font-face', `<style>@font-face{font-family:X;src:url(http:\\\\${h}/font.woff2)} p{font-family:X}</style><p>x</p>`],
+    ['link stylesheet and preload', `<link rel="stylesheet" href="http://${h}/link.css"><link rel="preload" as="image" href="//${h}/preload.png"><link rel="dns-prefetch" href="//${h}"><p>x</p>`],
+    ['svg image href', `<svg><image href="http://${h}/svg-image.png"/><image xlink:href="//${h}/svg-xlink.png"/></svg>`],
+    ['svg use and feImage', `<svg><use href="http://${h}/use.svg#x"/><filter><feImage href="http://${h}/feimage.png"/></filter></svg>`],
+    ['image element (parsed as img)', `<image src="http://${h}/image-element.png">`],
+    ['input type image', `<input type="image" src="http://${h}/input-image.png">`],
+    ['object and embed', `<object data="http://${h}/object.png"></object><embed src="http://${h}/embed.png">`],
+    ['iframe src', `<iframe src="http://${h}/iframe.html"></iframe>`],
+    ['meta refresh to remote', `<meta http-equiv="refresh" content="0;url=http://${h}/refresh"><p>x</p>`],
+    ['base href', `<base href="http://${h}/"><img src="base-relative.png">`],
+    ['a ping', `<a href="https://example.com/" ping="http://${h}/ping">x</a>`],
+    ['img lowsrc and dynsrc', `<img lowsrc="http://${h}/lowsrc.png" dynsrc="http://${h}/dynsrc.avi" longdesc="http://${h}/longdesc">`],
+  ];
+}

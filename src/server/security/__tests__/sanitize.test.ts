@@ -1,5 +1,5 @@
 import { htmlToText, sanitizeEmailHtml } from '../sanitize';
-import { HOSTILE_VECTORS } from './hostile-html';
+import { HOSTILE_VECTORS, remoteFetchVectors } from './hostile-html';
 
 interface Dom {
   window: { document: Document };
@@ -195,5 +195,89 @@ describe('counting', () => {
   it('does not count images on elements that are removed anyway', () => {
     const out = sanitizeEmailHtml('<input type="image" src="https://x.example/a.png" style="background:url(https://x.example/b.png)"><video poster="https://x.example/c.png"></video>');
     expect(out).toEqual({ html: '', remoteImagesBlocked: 0, hasRemoteContent: false });
+  });
+});
+
+/** Attributes and CSS through which a browser fetches something on its own (navigation by a click is not a fetch). */
+const FETCHING_ATTRIBUTES = ['src', 'srcset', 'background', 'poster', 'data', 'lowsrc', 'dynsrc', 'longdesc', 'ping', 'xlink:href', 'action', 'formaction'];
+const FETCHING_ELEMENTS = 'link, meta, base, iframe, frame, object, embed, video, audio, source, track, input, svg, image, script';
+
+/** Every reference the re-parsed output would make a browser fetch (the mail's own cid-linked images aside). */
+function fetchesIn(html: string, ownPrefix = '/api/mailAttachments:inline/'): string[] {
+  const doc = parseDocument(html);
+  const found: string[] = [];
+  for (const el of Array.from(doc.querySelectorAll(FETCHING_ELEMENTS))) found.push(`element <${el.tagName.toLowerCase()}>`);
+  for (const el of Array.from(doc.querySelectorAll('*'))) {
+    for (const attr of Array.from(el.attributes)) {
+      const name = attr.name.toLowerCase();
+      if (name === 'href' && el.tagName !== 'A') found.push(`href on <${el.tagName.toLowerCase()}>`);
+      if (!FETCHING_ATTRIBUTES.includes(name) || !attr.value.trim()) continue;
+      // cid: that matched no part is inert in a browser.
+      const own = attr.value.split(',').every((part) => /^(?:cid:|data:image\/)/i.test(part.trim()) || part.trim().startsWith(ownPrefix));
+      if (!own) found.push(`${name}="${attr.value}"`);
+    }
+    const style = el.getAttribute('style') ?? '';
+    // A backslash left in a value could be an escaped url( the browser decodes.
+    if (/url\(|\\|image-set|image\(/i.test(style)) found.push(`style="${style}"`);
+  }
+  for (const sheet of Array.from(doc.querySelectorAll('style'))) {
+    const css = sheet.textContent ?? '';
+    if (/url\(|\\|image-set|image\(|@import/i.test(css)) found.push(`stylesheet ${css}`);
+  }
+  return found;
+}
+
+describe('remote content spelled the ways URL parsing allows (backslashes, controls, entities, srcset, image-set)', () => {
+  const vectors = remoteFetchVectors('evil.example');
+
+  it('the fetch check itself sees every raw vector (so it is not vacuous)', () => {
+    expect(vectors.filter(([, html]) => fetchesIn(html).length === 0).map(([name]) => name)).toEqual([]);
+  });
+
+  it.each(vectors)('%s: nothing fetchable is left while remote content is blocked', (_name, html) => {
+    const out = sanitizeEmailHtml(html);
+    expect(fetchesIn(out.html)).toEqual([]);
+    expect(problemsIn(out.html)).toEqual([]);
+  });
+
+  it.each(vectors)('%s: once allowed, whatever loads is the normalized remote URL', (_name, html) => {
+    const out = sanitizeEmailHtml(html, { allowRemoteImages: true });
+    for (const ref of fetchesIn(out.html)) {
+      // Only ever absolute http(s) URLs to the sender's host, written in the browser's own canonical form.
+      expect(ref.replace(/https?:\/\/evil\.example\//g, '')).not.toContain('evil.example');
+      expect(ref).not.toMatch(/\\|&#|\t/);
+    }
+    expect(problemsIn(out.html)).toEqual([]);
+  });
+
+  it('holds back each spelling of a remote image, counts it for the "Show images" bar and keeps the normalized URL', () => {
+    const cases: Array<[string, string]> = [
+      ['<img src="http:\\\\evil.example/a.png">', 'http://evil.example/a.png'],
+      ['<img src="/\\evil.example/b.png">', 'https://evil.example/b.png'],
+      ['<img src="ht&#x09;tp://evil.example/c.png">', 'http://evil.example/c.png'],
+      ['<img src="&#x01; HTTP:evil.example/d.png">', 'http://evil.example/d.png'],
+    ];
+    for (const [html, url] of cases) {
+      const out = sanitizeEmailHtml(html);
+      expect(out.remoteImagesBlocked).toBe(1);
+      expect(parseDocument(out.html).querySelector('img')?.getAttribute('data-remote-src')).toBe(url);
+    }
+  });
+
+  it('decides every srcset candidate: remote ones held back normalized, relative ones dropped, descriptors kept', () => {
+    const out = sanitizeEmailHtml('<img srcset="small.png 100w, http:\\\\evil.example/b.png 200w,//evil.example/c.png 300w , /\\evil.example/d,e.png 1.5x">');
+    expect(out.remoteImagesBlocked).toBe(1);
+    const img = parseDocument(out.html).querySelector('img');
+    expect(img?.hasAttribute('srcset')).toBe(false);
+    expect(img?.getAttribute('data-remote-srcset')).toBe('http://evil.example/b.png 200w, https://evil.example/c.png 300w, https://evil.example/d,e.png 1.5x');
+    const allowed = parseDocument(sanitizeEmailHtml('<img srcset="http:\\\\evil.example/b.png 2x">', { allowRemoteImages: true }).html).querySelector('img');
+    expect(allowed?.getAttribute('srcset')).toBe('http://evil.example/b.png 2x');
+  });
+
+  it('points srcset cid: candidates at the inline-part link like src', () => {
+    const out = sanitizeEmailHtml('<img srcset="cid:logo@x 2x, http://evil.example/a.png 1x">', { cidMap: { 'logo@x': '/api/mailAttachments:inline/5?s=1' } });
+    const img = parseDocument(out.html).querySelector('img');
+    expect(img?.getAttribute('srcset')).toBe('/api/mailAttachments:inline/5?s=1 2x');
+    expect(img?.getAttribute('data-remote-srcset')).toBe('http://evil.example/a.png 1x');
   });
 });
