@@ -4,6 +4,7 @@ describe('emulator core', () => {
   let server: EmulatorServer;
   let control: EmulatorControl;
   let resetCalls = 0;
+  let created = 0;
   const get = (path: string, user = 'ann') => fetch(`${server.url}${path}`, { headers: { 'x-user': user } });
 
   beforeAll(async () => {
@@ -15,7 +16,11 @@ describe('emulator core', () => {
         await sleep(150);
         return { status: 200, body: 'done' };
       })
-      .post('/echo', (req) => ({ status: 201, headers: { 'X-Echo': 'yes' }, body: req.json<object>() }));
+      .post('/echo', (req) => ({ status: 201, headers: { 'X-Echo': 'yes' }, body: req.json<object>() }))
+      .post('/things', () => {
+        created += 1;
+        return { status: 201, body: { created } };
+      });
     server = createEmulatorServer({
       name: 'toy',
       router,
@@ -93,6 +98,22 @@ describe('emulator core', () => {
     await control.fault({ kind: 'rate_limit', count: 1, retryAfterSeconds: 4 });
     const limited = await get('/items/1');
     expect(limited.headers.get('retry-after')).toBe('4');
+  });
+
+  it('processes a request and then drops the connection or answers 500, for one route only', async () => {
+    const before = created;
+    await control.fault({ kind: 'drop_response', count: 1, route: 'POST /things' });
+    expect((await get('/items/1')).status).toBe(200);
+    await expect(fetch(`${server.url}/things`, { method: 'POST', headers: { 'x-user': 'ann' } })).rejects.toThrow();
+    // The handler ran: its state change stays although no answer came back.
+    expect(created).toBe(before + 1);
+    expect((await control.log()).at(-1)).toMatchObject({ route: 'POST /things', status: 0, fault: 'drop_response' });
+
+    await control.fault({ kind: 'error_after_processing', count: 1, route: 'POST /things' });
+    const failed = await fetch(`${server.url}/things`, { method: 'POST', headers: { 'x-user': 'ann' } });
+    expect(failed.status).toBe(599);
+    expect(await failed.json()).toEqual({ kind: 'server_error' });
+    expect(created).toBe(before + 2);
   });
 
   it('never applies faults or latency to control routes', async () => {

@@ -5,6 +5,8 @@ import { FAULT_KINDS } from './types';
 export type FaultAction =
   | { type: 'hangup'; fault: ActiveFault }
   | { type: 'delay'; fault: ActiveFault; ms: number }
+  /** Run the handler (its state changes stay), then drop the connection or answer `response` instead of its answer. */
+  | { type: 'after'; fault: ActiveFault; response: EmulatorResponse | null }
   | { type: 'respond'; fault: ActiveFault; response: EmulatorResponse };
 
 /**
@@ -65,6 +67,7 @@ export class FaultRegistry {
 
   private matches(fault: ActiveFault, req: EmulatorRequest): boolean {
     if (fault.pathPrefix && !req.path.startsWith(fault.pathPrefix)) return false;
+    if (fault.route && req.route !== fault.route) return false;
     if (fault.user && (req.user ?? '').toLowerCase() !== fault.user.toLowerCase()) return false;
     return true;
   }
@@ -72,6 +75,11 @@ export class FaultRegistry {
   private actionFor(fault: ActiveFault, req: EmulatorRequest, render: FaultRenderer): FaultAction | null {
     if (fault.kind === 'hangup') return { type: 'hangup', fault };
     if (fault.kind === 'slow') return { type: 'delay', fault, ms: fault.delayMs ?? 2000 };
+    if (fault.kind === 'drop_response') return { type: 'after', fault, response: null };
+    if (fault.kind === 'error_after_processing') {
+      const response = render({ ...fault, kind: 'server_error' }, req) ?? { status: 500, body: { error: 'internal error after processing' } };
+      return { type: 'after', fault, response };
+    }
     const response = render(fault, req);
     return response ? { type: 'respond', fault, response } : null;
   }

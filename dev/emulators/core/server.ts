@@ -150,6 +150,15 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
           response = options.notFound?.(req) ?? { status: 404, body: { error: `no route for ${req.method} ${req.path}` } };
         }
       }
+      if (action?.type === 'after') {
+        // Processed: whatever the handler changed stays, but the caller never learns it.
+        if (!action.response) {
+          finish(0);
+          incoming.socket.destroy();
+          return;
+        }
+        response = action.response;
+      }
       send(outgoing, response);
       finish(response.status);
     } catch (error) {

@@ -39,7 +39,11 @@ export type FaultKind =
   | 'invalid_grant'
   | 'expire_cursor'
   | 'api_not_enabled'
-  | 'mailbox_not_enabled';
+  | 'mailbox_not_enabled'
+  /** The request is processed (state changes), then the connection is dropped without an answer. */
+  | 'drop_response'
+  /** The request is processed (state changes), then answered with the provider's 500. */
+  | 'error_after_processing';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'rate_limit',
@@ -51,6 +55,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'expire_cursor',
   'api_not_enabled',
   'mailbox_not_enabled',
+  'drop_response',
+  'error_after_processing',
 ];
 
 /**
@@ -63,6 +69,8 @@ export interface FaultSpec {
   percent?: number;
   /** Only requests whose path starts with this. */
   pathPrefix?: string;
+  /** Only requests matched to this route, as logged: `METHOD /pattern`, e.g. `POST /v1.0/me/messages/:id/send`. */
+  route?: string;
   /** Only requests identified as this user (case-insensitive). */
   user?: string;
   retryAfterSeconds?: number;

@@ -64,6 +64,10 @@ export function ComposeEditor({ session, draft, accounts, onSent, onDiscard, req
   const explain = (e: MailApiError) => {
     // Not every 413 comes from our action (the host's body limit answers without our message).
     if (e.status === 413 && !e.code) return t('The message is too large to send. Remove some attachments and try again.');
+    // The provider may have sent it: say so, and that sending again (same request id) cannot send it twice.
+    if (e.code === 'MAY_HAVE_BEEN_SENT') {
+      return t('The provider did not confirm this message, so it may have been sent. Look in Sent before writing it again: sending it again from here first looks in Sent and never sends it twice.');
+    }
     return e.message;
   };
 

@@ -4,6 +4,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { CallbackResult, MailApiError, useAccountsApi } from '../api';
 import { useMailTranslation } from '../locale';
 import { MAIL_CENTER_PATH } from '../constants';
+import { safeReturnPath } from '../../shared/return-path';
 
 type Phase = { kind: 'exchanging' } | { kind: 'choose'; result: CallbackResult } | { kind: 'failed'; message: string; code?: string };
 
@@ -53,7 +54,8 @@ export function OAuthCallbackPage({ search = window.location.search, navigate = 
     setSaveError(null);
     try {
       await api.setSyncFrom(result.account.id, syncFrom.startOf('day').toISOString());
-      navigate(result.returnTo || MAIL_CENTER_PATH);
+      // Checked again here: whatever the server sends, the page never leaves the app.
+      navigate(safeReturnPath(result.returnTo) ?? MAIL_CENTER_PATH);
     } catch (e) {
       setSaveError(e instanceof MailApiError ? e.message : String(e));
       setSaving(false);

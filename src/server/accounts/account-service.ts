@@ -6,11 +6,11 @@
 import type { Database } from '@nocobase/database';
 import { UserFacingError } from '../http/errors';
 import type { TokenVault } from '../oauth/token-vault';
-import type { ExchangeResult, MailboxClient, MailProvider, ProviderName } from '../providers/types';
+import type { AccountContext, ExchangeResult, MailboxClient, MailProvider, ProviderName, ScheduleFn } from '../providers/types';
 import { createAccountLimiter, type AccountLimiter } from '../sync/limits/account-limiter';
 
-/** The per-account quota hook adapters call every API through. */
-export type ScheduleFn = <T>(method: string, fn: () => Promise<T>, opts?: { cost?: number }) => Promise<T>;
+/** The per-account quota hook adapters call every API through (declared with the provider interface). */
+export type { ScheduleFn };
 
 type Row = { get(key: string): unknown };
 
@@ -168,11 +168,11 @@ export class AccountService {
     const providerName = row.get('provider') as ProviderName;
     const provider = await this.providerFor(providerName);
     const limiter = this.limiterFor(accountId, providerName);
-    const context = {
+    const context: AccountContext = {
       accountId,
       address: String(row.get('address')),
       getAccessToken: (force?: boolean) => this.vault.getAccessToken(accountId, force),
-      schedule: hooks?.schedule ?? (<T>(method: string, fn: () => Promise<T>, opts?: { cost?: number }) => limiter.schedule(method, fn, opts)),
+      schedule: hooks?.schedule ?? ((method, fn, call) => limiter.schedule(method, fn, call)),
     };
     return provider.forAccount(context);
   }

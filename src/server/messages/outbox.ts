@@ -9,7 +9,13 @@ import type { Database } from '@nocobase/database';
 import { asDate } from '../sync/values';
 import type { Raw } from './visibility';
 
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+/**
+ * queued (recorded, not yet handed over) | sending (at the provider) | sent |
+ * failed (the provider certainly did not send it) | uncertain (the answer was
+ * lost after the provider got it: "may have been sent"; the next attempt looks
+ * in Sent before sending).
+ */
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain';
 
 /**
  * A submission still queued or sending after this long was cut short (the
@@ -29,6 +35,8 @@ export interface OutboxEntry {
   errorMessage: string | null;
   providerMessageId: string | null;
   providerThreadId: string | null;
+  /** Our Message-ID for this submission, the same on every attempt. */
+  internetMessageId: string | null;
   messageRowId: string | null;
   threadRowId: string | null;
 }
@@ -44,10 +52,13 @@ export interface OutboxSubmission {
   request: Record<string, unknown>;
   /** The uploaded files (JSON, base64) until sent. */
   uploads: string | null;
+  /** Message-ID for a new row; a row taken over keeps the one it has. */
+  internetMessageId: string;
 }
 
 export type ClaimOutcome =
-  | { kind: 'claimed'; entry: OutboxEntry }
+  /** `previous`: what the row said before this attempt took it (null for a new row). */
+  | { kind: 'claimed'; entry: OutboxEntry; previous: OutboxStatus | null }
   | { kind: 'sent'; entry: OutboxEntry }
   | { kind: 'busy'; entry: OutboxEntry };
 
@@ -71,6 +82,7 @@ function entryOf(row: Raw): OutboxEntry {
     errorMessage: idOrNull(row.errorMessage),
     providerMessageId: idOrNull(row.providerMessageId),
     providerThreadId: idOrNull(row.providerThreadId),
+    internetMessageId: idOrNull(row.internetMessageId),
     messageRowId: idOrNull(row.messageRowId),
     threadRowId: idOrNull(row.threadRowId),
   };
@@ -91,6 +103,7 @@ const ENTRY_ATTRIBUTES = [
   'errorMessage',
   'providerMessageId',
   'providerThreadId',
+  'internetMessageId',
   'messageRowId',
   'threadRowId',
 ];
@@ -139,7 +152,13 @@ export class Outbox {
       const existing = await this.find(submission.accountId, submission.clientRequestId);
       if (!existing) {
         try {
-          await this.model().create({ ...values, accountId: submission.accountId, clientRequestId: submission.clientRequestId, attempts: 1 });
+          await this.model().create({
+            ...values,
+            accountId: submission.accountId,
+            clientRequestId: submission.clientRequestId,
+            internetMessageId: submission.internetMessageId,
+            attempts: 1,
+          });
         } catch (e) {
           // The same submission arrived twice at once: the other request recorded it first.
           if (isUniqueViolation(e)) continue;
@@ -147,16 +166,27 @@ export class Outbox {
         }
         const created = await this.find(submission.accountId, submission.clientRequestId);
         if (!created) throw new Error('The outbox row just recorded is missing.');
-        return { kind: 'claimed', entry: created };
+        return { kind: 'claimed', entry: created, previous: null };
       }
       if (existing.status === 'sent') return { kind: 'sent', entry: existing };
       if (this.isBusy(existing)) return { kind: 'busy', entry: existing };
+      // The Message-ID stays what the first attempt used: it is how a later attempt finds that one in Sent.
+      const internetMessageId = existing.internetMessageId ?? submission.internetMessageId;
       const [changed] = await this.model().update(
-        { ...values, attempts: existing.attempts + 1 },
+        { ...values, internetMessageId, attempts: existing.attempts + 1 },
         { where: { id: existing.id, status: existing.status, attempts: existing.attempts } },
       );
       if (changed === 1) {
-        return { kind: 'claimed', entry: { ...existing, status: 'queued', attempts: existing.attempts + 1, lastAttemptAt: values.lastAttemptAt, errorCode: null, errorMessage: null } };
+        const entry: OutboxEntry = {
+          ...existing,
+          status: 'queued',
+          internetMessageId,
+          attempts: existing.attempts + 1,
+          lastAttemptAt: values.lastAttemptAt,
+          errorCode: null,
+          errorMessage: null,
+        };
+        return { kind: 'claimed', entry, previous: existing.status };
       }
       // Another request took it over between our read and our write: look again.
     }
@@ -190,6 +220,11 @@ export class Outbox {
   /** Where the sent copy is stored locally (once it is). */
   async markStored(id: string, rows: { messageRowId: string; threadRowId: string | null }): Promise<void> {
     await this.model().update({ messageRowId: rows.messageRowId, threadRowId: rows.threadRowId }, { where: { id } });
+  }
+
+  /** The provider may have sent it: said so to the writer, and looked for in Sent before the next attempt sends. */
+  async markUncertain(id: string, code: string, message: string): Promise<void> {
+    await this.model().update({ status: 'uncertain', errorCode: code.slice(0, 255), errorMessage: message }, { where: { id } });
   }
 
   async markFailed(id: string, code: string, message: string): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import type { Database } from '@nocobase/database';
 import type { Viewer } from '../accounts/access';
-import type { ScheduleFn } from '../accounts/account-service';
+import type { ScheduleFn } from '../providers/types';
 import { UserFacingError } from '../http/errors';
 import { isProviderError, ProviderError } from '../providers/errors';
 import type { MailAddress, ProviderName } from '../providers/types';

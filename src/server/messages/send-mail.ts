@@ -10,19 +10,25 @@
  *
  * A failure after recording leaves the row `failed` with the message the
  * writer saw, and everything they wrote; the same clientRequestId tries again.
+ * A send whose answer was lost (the provider may have sent it) leaves the row
+ * `uncertain` ("may have been sent"). Every submission carries one Message-ID
+ * of ours on all its attempts, and every attempt after the first looks for it
+ * in Sent before sending: found, the row is marked sent and the copy stored.
  */
 import type { Database } from '@nocobase/database';
 import type { MailAccess, Viewer } from '../accounts/access';
 import type { AccountService } from '../accounts/account-service';
 import { UserFacingError } from '../http/errors';
-import { isProviderError } from '../providers/errors';
+import { isProviderError, isSendOutcomeUnknown } from '../providers/errors';
 import type { NormalizedMessage, OutgoingAttachment, OutgoingMessage, SentMessage } from '../providers/types';
+import { generateMessageId } from '../mime/build';
+import { providerLabel } from '../sync/failure-status';
 import { MailStore } from '../sync/store';
 import { MAX_SIMPLE_ATTACHMENT_BYTES } from '../providers/microsoft/outgoing';
 import type { ComposeDraft, ComposeMode, SendResult, WireAddress } from '../../shared/wire-types';
 import type { AttachmentDelivery } from './attachment-delivery';
 import { composeDraft, fromChoices, linkQuoteImages, originalFromRow, quoteFor, resolveFrom, type DraftAttachment, type OriginalMessage } from './compose-draft';
-import { Outbox, type OutboxEntry } from './outbox';
+import { Outbox, type OutboxEntry, type OutboxStatus } from './outbox';
 import { assembleBody, assembleOutgoing, bareContentId, imagesOfQuote, withAnswerHeaders } from './outgoing-assembly';
 import { blockedNow, ownAccount, providerFailure, userSchedule, type OwnedAccount } from './provider-calls';
 import { checkAttachmentTotal, checkProviderFileSizes, COMPOSE_MODES, encodeUploads, parseSendRequest, type SendInput } from './send-request';
@@ -48,6 +54,17 @@ const MB = 1024 * 1024;
 export const ACCOUNT_NOT_FOUND = () => new UserFacingError(404, 'ACCOUNT_NOT_FOUND', 'This mail account does not exist or was deleted.');
 
 const SUPERVISOR_CANNOT_SEND = 'Mail supervisors can read this mailbox but not send from it. Only its owner can write mail from it.';
+
+/** What the writer is told when the provider may have sent the message (the client words it per locale by the code). */
+export const MAY_HAVE_BEEN_SENT = 'MAY_HAVE_BEEN_SENT';
+
+function mayHaveBeenSent(provider: string): UserFacingError {
+  return new UserFacingError(
+    502,
+    MAY_HAVE_BEEN_SENT,
+    `${providerLabel(provider)} did not confirm this message, so it may have been sent. Look in Sent before writing it again; sending it again from here first looks in Sent and does not send it twice.`,
+  );
+}
 
 const ALREADY_SENDING = () =>
   new UserFacingError(409, 'ALREADY_SENDING', 'This message is already being sent. Wait a moment, then look in Sent before sending it again.');
@@ -97,7 +114,7 @@ export class MailSender {
   /** `mailMessages:compose`: `accountId` + mode `new`, or a message id + `reply` / `replyAll` / `forward`. */
   async draft(
     viewer: Viewer,
-    params: { accountId?: unknown; messageId?: unknown; mode?: unknown },
+    params: { accountId?: unknown; messageId?: unknown; mode?: unknown; allowRemoteImages?: boolean },
     /** A link serving an attachment inline, so the quote's images show in the form. */
     inlineImageUrl?: (attachmentId: string) => string,
   ): Promise<ComposeDraft> {
@@ -122,7 +139,7 @@ export class MailSender {
     const account = await this.ownAccount(viewer, row.accountId, MESSAGE_NOT_FOUND);
     const original = originalFromRow(row);
     const attachments = await this.attachmentsOf(original.id);
-    const draft = composeDraft({ accountId: account.id, mode: composeMode, identity: account, original, attachments });
+    const draft = composeDraft({ accountId: account.id, mode: composeMode, identity: account, original, attachments, allowRemoteImages: params.allowRemoteImages });
     return inlineImageUrl ? { ...draft, quotedHtml: linkQuoteImages(draft.quotedHtml, attachments, inlineImageUrl) } : draft;
   }
 
@@ -146,10 +163,11 @@ export class MailSender {
       subject: input.subject,
       request: storedRequest(input),
       uploads: input.uploads.length ? encodeUploads(input.uploads) : null,
+      internetMessageId: generateMessageId(domainOf(prepared.from.address)),
     });
     if (claim.kind === 'sent') return this.resultOf(claim.entry);
     if (claim.kind === 'busy') throw ALREADY_SENDING();
-    return this.deliver(prepared, claim.entry);
+    return this.deliver(prepared, claim.entry, claim.previous);
   }
 
   private ownAccount(viewer: Viewer, accountId: unknown, notFound: () => UserFacingError): Promise<OwnedAccount> {
@@ -195,8 +213,12 @@ export class MailSender {
     return { input, account, from, original, quote, forwards: forwarded, quoteImages };
   }
 
-  /** Provider first; the row says what happened, whatever happens. */
-  private async deliver(prepared: PreparedSend, entry: OutboxEntry): Promise<SendResult> {
+  /**
+   * Provider first; the row says what happened, whatever happens. An attempt
+   * after the first looks in Sent before sending, so a message whose answer was
+   * lost (or whose process died mid-send) is found there instead of sent again.
+   */
+  private async deliver(prepared: PreparedSend, entry: OutboxEntry, previous: OutboxStatus | null): Promise<SendResult> {
     const { account, input } = prepared;
     const limiter = this.deps.accounts().limiterFor(account.id, account.provider);
     const wording = {
@@ -209,9 +231,11 @@ export class MailSender {
           `The message you are answering is no longer in ${label}. The message was not sent; the mailbox is being synced, so start a new message if you still want to send it.`,
         ),
     };
-    let sent: SentMessage;
+    const messageId = entry.internetMessageId ?? undefined;
+    let sent: SentMessage | null = null;
     let outgoing: OutgoingMessage;
     let mailbox: Awaited<ReturnType<AccountService['mailboxFor']>>;
+    let handedOver = false;
     try {
       const blocked = blockedNow(account, limiter, this.now());
       if (blocked) throw blocked;
@@ -227,11 +251,22 @@ export class MailSender {
         attachments,
         original: prepared.original,
       });
+      if (messageId) outgoing.messageId = messageId;
       mailbox = await this.deps.accounts().mailboxFor(account.id, { schedule: userSchedule(limiter) });
       await this.outbox.markSending(entry.id);
-      sent = await mailbox.send(outgoing);
+      if (entry.attempts > 1 && messageId) sent = await mailbox.findSent(messageId);
+      if (!sent) {
+        handedOver = true;
+        sent = await mailbox.send(outgoing);
+      }
     } catch (error) {
       if (isProviderError(error) && error.code === 'NOT_FOUND') this.deps.requestSync?.(account.id);
+      // Unknown outcome: this send may have gone out; or an earlier one may have and this attempt never got to look.
+      if (isSendOutcomeUnknown(error) || (!handedOver && previous === 'uncertain')) {
+        const answer = mayHaveBeenSent(account.provider);
+        await this.outbox.markUncertain(entry.id, answer.code, answer.message);
+        throw answer;
+      }
       const answer = providerFailure(error, account, limiter, this.now(), wording);
       const failure = answer instanceof UserFacingError ? answer : null;
       await this.outbox.markFailed(entry.id, failure?.code ?? 'SEND_FAILED', failure?.message ?? `Sending failed: ${(error as Error)?.message ?? String(error)}`);
@@ -239,7 +274,7 @@ export class MailSender {
     }
 
     // Sent: recorded before anything else can fail, so no retry ever sends it twice.
-    await this.outbox.markSent(entry.id, { providerMessageId: sent.providerId, providerThreadId: sent.threadId, internetMessageId: sent.internetMessageId ?? null });
+    await this.outbox.markSent(entry.id, { providerMessageId: sent.providerId, providerThreadId: sent.threadId, internetMessageId: sent.internetMessageId ?? messageId ?? null });
     const stored = await this.storeSentCopy(account.id, mailbox, sent, outgoing);
     if (stored) await this.outbox.markStored(entry.id, stored);
     else this.deps.requestSync?.(account.id);
@@ -338,6 +373,10 @@ function storedRequest(input: SendInput): Record<string, unknown> {
     attachments: input.uploads.map((u) => ({ filename: u.filename, contentType: u.contentType, size: u.content.length })),
     clientRequestId: input.clientRequestId,
   };
+}
+
+function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1) || 'localhost';
 }
 
 /** A newly stored message counts once in each of its folders, and as unread there when it is. */

@@ -5,6 +5,7 @@
 import type { AccountService } from '../accounts/account-service';
 import { UserFacingError } from '../http/errors';
 import type { MailProvider, ProviderName } from '../providers/types';
+import { safeReturnPath } from '../../shared/return-path';
 import { isProviderName } from '../settings/validate';
 import { callbackError, linkError } from './link-errors';
 import type { OAuthStateStore } from './state-store';
@@ -39,6 +40,11 @@ export class LinkFlow {
       throw new UserFacingError(400, 'UNKNOWN_PROVIDER', 'Choose Google or Microsoft.');
     }
     const provider = input.provider;
+    // Refused rather than dropped: a caller sending another site's address should learn it is not accepted.
+    const returnTo = input.returnTo ? safeReturnPath(input.returnTo) : null;
+    if (input.returnTo && !returnTo) {
+      throw new UserFacingError(400, 'INVALID_RETURN_PATH', 'returnTo must be a path inside this app, such as /admin/mail.', 'returnTo');
+    }
     try {
       let loginHint = input.loginHint ?? undefined;
       if (input.reconnectAccountId) {
@@ -54,7 +60,7 @@ export class LinkFlow {
         provider,
         redirectUri: input.redirectUri,
         accountId: input.reconnectAccountId ?? null,
-        returnTo: safeReturnTo(input.returnTo),
+        returnTo,
       });
       return { url: await adapter.authorizationUrl({ state, codeChallenge, redirectUri: input.redirectUri, loginHint }) };
     } catch (e) {
@@ -81,10 +87,4 @@ export class LinkFlow {
       throw linkError(e, pending.provider, pending.redirectUri);
     }
   }
-}
-
-/** Only same-app paths: never an open redirect to another site. */
-export function safeReturnTo(value: string | null | undefined): string | null {
-  if (!value) return null;
-  return value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') ? value.slice(0, 2000) : null;
 }

@@ -18,9 +18,10 @@ export type ProviderErrorCode =
   | 'CURSOR_EXPIRED'
   /** 429 / quota exceeded; `retryAfterMs` tells how long to wait. */
   | 'RATE_LIMITED'
-  /** 5xx, socket hang-up, timeout: retry with backoff. */
+  /** 5xx, socket hang-up, timeout: retry with backoff. The provider may have acted on the request. */
   | 'TRANSIENT'
   | 'NOT_FOUND'
+  /** No connection was made (refused, DNS, unroutable, TLS rejected): the request never reached the provider. */
   | 'UNREACHABLE'
   | 'PROVIDER_ERROR';
 
@@ -43,6 +44,39 @@ export class ProviderError extends Error {
   get retryable(): boolean {
     return this.code === 'RATE_LIMITED' || this.code === 'TRANSIENT' || this.code === 'UNREACHABLE';
   }
+}
+
+/**
+ * A send whose outcome is unknown: the request was written and then the answer
+ * was lost (timeout, reset, 5xx). The provider may have accepted the message,
+ * so it must not be sent again before Sent has been searched for it.
+ */
+export class SendOutcomeUnknown extends ProviderError {
+  constructor(cause: ProviderError) {
+    super('TRANSIENT', cause.message, { status: cause.status, retryAfterMs: cause.retryAfterMs, cause });
+    this.name = 'SendOutcomeUnknown';
+  }
+
+  override get retryable(): boolean {
+    return false;
+  }
+}
+
+export function isSendOutcomeUnknown(e: unknown): e is SendOutcomeUnknown {
+  return e instanceof SendOutcomeUnknown;
+}
+
+/**
+ * The one retry-safety rule. An idempotent call is repeated after any
+ * retryable failure. One that is not (a send, a POST that creates) is repeated
+ * only where the provider certainly did nothing with it: it refused for quota
+ * (429 / rate limit, answered before acting) or no connection was made.
+ * A timeout, a reset or a 5xx after the request was written may have acted.
+ */
+export function mayRepeat(error: unknown, call: { idempotent?: boolean } = {}): boolean {
+  if (!isProviderError(error) || !error.retryable) return false;
+  if (call.idempotent !== false) return true;
+  return error.code === 'RATE_LIMITED' || error.code === 'UNREACHABLE';
 }
 
 export class CursorExpired extends ProviderError {

@@ -156,6 +156,11 @@ export interface OutgoingMessage {
   attachments?: OutgoingAttachment[];
   /** For reply / forward: the message being answered. */
   original?: Pick<NormalizedMessage, 'providerId' | 'threadId' | 'internetMessageId' | 'references' | 'subject'>;
+  /**
+   * Our Message-ID (`<id@host>`), the same on every attempt of one submission,
+   * so an attempt after an unanswered send can find the first one in Sent.
+   */
+  messageId?: string;
 }
 
 export interface SentMessage {
@@ -172,6 +177,11 @@ export interface ProviderEndpoints {
   googleApiUrl: string;
   /** Microsoft */
   microsoftAuthorityUrl: string;
+  /**
+   * Where the browser signs in, when that differs from where tokens are fetched (a proxy, or the
+   * emulator's plain-HTTP sign-in pages): same shape as microsoftAuthorityUrl. Absent: the authority.
+   */
+  microsoftAuthorizeUrl?: string;
   graphApiUrl: string;
 }
 
@@ -189,12 +199,34 @@ export interface AuthorizationRequest {
   loginHint?: string;
 }
 
+/**
+ * What an adapter tells the account's limiter about one provider request.
+ * Retry safety is provider knowledge, so the adapter declares it per call:
+ * a request that is not idempotent (a send, a POST that creates) is repeated
+ * only when the provider certainly did nothing with it (see `mayRepeat`).
+ */
+export interface ProviderCall {
+  /** Budget units: Gmail defaults to the method's quota cost, Graph to 1 (a `$batch` of n costs n). */
+  cost?: number;
+  /** False for requests whose repetition could act twice. Default true (reads, flag / label changes). */
+  idempotent?: boolean;
+}
+
+/**
+ * The per-account limiter's entry point, the one shape every adapter call
+ * goes through: runs `fn` when the account's budget allows, and may call it
+ * again to retry (each call makes the request anew).
+ */
+export type ScheduleFn = <T>(method: string, fn: () => Promise<T>, call?: ProviderCall) => Promise<T>;
+
 /** Everything an adapter needs to act for one linked account. */
 export interface AccountContext {
   accountId: string | number;
   address: string;
   /** Returns a valid access token, refreshing if needed (single-flight per account). */
   getAccessToken(forceRefresh?: boolean): Promise<string>;
+  /** The account's limiter; without it calls run at once. */
+  schedule?: ScheduleFn;
 }
 
 /** Stateless per provider; per-account state comes in through AccountContext. */
@@ -218,7 +250,14 @@ export interface MailboxClient {
   changesSince(cursor: SyncCursor, pageToken?: string | null): Promise<ChangePage>;
   fetchMessages(ids: string[]): Promise<MessagePage>;
   getAttachment(messageId: string, attachmentId: string): Promise<Buffer>;
+  /**
+   * Sends with the Message-ID `outgoing.messageId`. A failure after the provider
+   * may have accepted the message (timeout, reset, 5xx once the send request was
+   * written) is thrown as `SendOutcomeUnknown`; any other failure means nothing was sent.
+   */
   send(outgoing: OutgoingMessage): Promise<SentMessage>;
+  /** The sent copy carrying this Message-ID (`<id@host>`), if the provider has one in Sent. */
+  findSent(internetMessageId: string): Promise<SentMessage | null>;
   modify(providerId: string, change: MessageChange): Promise<void>;
   /** Provider totals per folder, for the reconcile step. */
   folderCounts(): Promise<Array<{ folderId: string; total: number; unread: number }>>;

@@ -9,7 +9,6 @@ import type { Database } from '@nocobase/database';
 import type { ProviderName } from '../providers/types';
 import { createAccountLimiter, type AccountLimiter, type AccountLimiterOptions, type AccountLimiterStatus } from './limits/account-limiter';
 import type { AccountKey } from './rows';
-import { notifyLimiterRetry } from './limiter-events';
 import { SyncRunner, type MailboxFactory, type RunOptions, type RunSummary, type SyncLogger } from './runner';
 import { SyncScheduler } from './scheduler';
 
@@ -26,15 +25,12 @@ export interface SyncEngineOptions {
   pollIntervalMs?: number;
   pageSize?: number;
   firstPageSize?: number;
-  stepAttempts?: number;
-  stepRetryDelayMs?: number;
   /** Limiter tuning (tests shorten the backoff). */
-  limiter?: Omit<AccountLimiterOptions, 'onRetry'>;
+  limiter?: AccountLimiterOptions;
   /**
    * The process's per-account limiters, when the host shares them with other
    * callers (sending, modifying) so one budget covers all of an account's calls.
-   * To list their retries in the run audit, create them with
-   * `onRetry: (info) => notifyLimiterRetry(limiter, info)`.
+   * A run hears its own calls' retries from the limiter, however it was built.
    */
   limiterFor?: (accountId: AccountKey, provider: ProviderName) => AccountLimiter;
 }
@@ -64,11 +60,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const key = String(accountId);
     let limiter = limiters.get(key);
     if (!limiter) {
-      const created: AccountLimiter = createAccountLimiter(provider as ProviderName, {
-        ...options.limiter,
-        onRetry: (info) => notifyLimiterRetry(created, info),
-      });
-      limiter = created;
+      limiter = createAccountLimiter(provider as ProviderName, options.limiter);
       limiters.set(key, limiter);
     }
     return limiter;
@@ -91,8 +83,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     leaseTtlMs: options.leaseTtlMs,
     pageSize: options.pageSize,
     firstPageSize: options.firstPageSize,
-    stepAttempts: options.stepAttempts,
-    stepRetryDelayMs: options.stepRetryDelayMs,
   });
 
   const scheduler = new SyncScheduler({

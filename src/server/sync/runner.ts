@@ -8,21 +8,16 @@
  */
 import type { Database } from '@nocobase/database';
 import { CursorExpired, isProviderError } from '../providers/errors';
-import type { ChangePage, MailboxClient, SyncCursor } from '../providers/types';
+import type { ChangePage, MailboxClient, ScheduleFn, SyncCursor } from '../providers/types';
 import { readAccount, updateAccount, type AccountSyncView, type ListingState } from './account-state';
 import { failureStatus } from './failure-status';
 import { AccountLease, LeaseLost } from './lease';
 import type { AccountLimiter } from './limits/account-limiter';
-import { withRetries } from './limits/retry';
-import { onLimiterRetry } from './limiter-events';
 import { PoisonLedger, type Failure } from './poison';
 import type { AccountKey } from './rows';
 import { emptyRunCounters, RunRecorder, type FolderMismatch, type RunKind, type RunRecord } from './run-recorder';
 import { MailStore, type PageChanges, type PageOutcome } from './store';
 import { readSyncSettings } from './sync-settings';
-
-/** The per-account limiter's entry point, handed to the adapter so every API call is budgeted. */
-export type ScheduleFn = <T>(method: string, fn: () => Promise<T>) => Promise<T>;
 
 export interface MailboxHooks {
   /** Put into the AccountContext (`schedule`) so the adapter's calls go through the account's limiter. */
@@ -50,9 +45,6 @@ export interface RunnerOptions {
   /** Messages per listing page (default 100); the first page is smaller so the inbox shows up fast. */
   pageSize?: number;
   firstPageSize?: number;
-  /** Outer retries of a whole provider step after the limiter's own per-request retries (default 2 attempts). */
-  stepAttempts?: number;
-  stepRetryDelayMs?: number;
 }
 
 export type SyncKind = 'sync' | 'resync';
@@ -154,7 +146,9 @@ export class SyncRunner {
     const kind: RunKind = resync ? 'resync' : account.cursor ? 'incremental' : 'initial';
     const recorder = await RunRecorder.start(db, { accountId: account.id, kind, runner: this.options.runnerId, now: now() });
     const limiter = this.options.limiterFor(account.id, account.provider);
-    const stopListening = onLimiterRetry(limiter, (info) => recorder.error(info.method, info.error, true, now()));
+    // Every call of this run tells the run's audit about its retries (the limiter is shared; the listener is per call).
+    const schedule: ScheduleFn = (method, fn, call) =>
+      limiter.schedule(method, fn, { ...call, onRetry: (info) => recorder.error(info.method, info.error, true, now()) });
     try {
       await updateAccount(db, account.id, {
         status: 'syncing',
@@ -164,13 +158,10 @@ export class SyncRunner {
         syncRequested: false,
         ...(resync ? { resyncRequested: false } : {}),
       });
-      const mailbox = await this.options.mailboxFor(account.id, {
-        schedule: (method, fn) => limiter.schedule(method, fn),
-        runnerId: this.options.runnerId,
-      });
+      const mailbox = await this.options.mailboxFor(account.id, { schedule, runnerId: this.options.runnerId });
       const ctx: RunContext = { account, mailbox, recorder, signal, lease: this.lease };
 
-      const folders = await this.step(ctx, 'folders', () => mailbox.listFolders());
+      const folders = await this.step(ctx, () => mailbox.listFolders());
       await this.store.syncFolders(account.id, folders);
 
       if (kind === 'incremental') {
@@ -203,8 +194,6 @@ export class SyncRunner {
       return this.summaryWithStatus(record);
     } catch (error) {
       return await this.fail(account, recorder, limiter, error, signal);
-    } finally {
-      stopListening();
     }
   }
 
@@ -220,7 +209,7 @@ export class SyncRunner {
     if (phase === 'initial' && previous?.phase === 'initial' && previous.pendingCursor) {
       state = previous;
     } else {
-      const pendingCursor = await this.step(ctx, 'cursor', () => mailbox.currentCursor());
+      const pendingCursor = await this.step(ctx, () => mailbox.currentCursor());
       state = { phase, pendingCursor, since: since.toISOString(), pageToken: null, done: 0, total: null };
       await updateAccount(db, account.id, { syncState: { listing: state }, syncFrom: since, progressDone: 0, progressTotal: null });
     }
@@ -233,7 +222,7 @@ export class SyncRunner {
       const pageSize = first ? (this.options.firstPageSize ?? DEFAULT_FIRST_PAGE_SIZE) : (this.options.pageSize ?? DEFAULT_PAGE_SIZE);
       first = false;
       const token = state.pageToken;
-      const page = await this.step(ctx, 'list', () => mailbox.listMessages({ since: new Date(state.since), pageToken: token, pageSize }));
+      const page = await this.step(ctx, () => mailbox.listMessages({ since: new Date(state.since), pageToken: token, pageSize }));
       page.messages.forEach((m) => seen.add(m.providerId));
       page.failures.forEach((f) => seen.add(f.providerId));
       const done = state.done + page.messages.length + page.failures.length;
@@ -272,7 +261,7 @@ export class SyncRunner {
       this.checkpoint(ctx);
       const token: string | null = pageToken;
       const base: SyncCursor = cursor;
-      const page: ChangePage = await this.step(ctx, 'changes', () => mailbox.changesSince(base, token));
+      const page: ChangePage = await this.step(ctx, () => mailbox.changesSince(base, token));
       const last = !page.pageToken;
       const outcome = await this.commit(
         ctx,
@@ -298,7 +287,7 @@ export class SyncRunner {
     const pending = await this.poison.pending(account.id, POISON_BATCH);
     if (!pending.length) return;
     this.checkpoint(ctx);
-    const page = await this.step(ctx, 'retry', () => mailbox.fetchMessages(pending));
+    const page = await this.step(ctx, () => mailbox.fetchMessages(pending));
     const outcome = await this.commit(ctx, { added: page.messages }, {}, {});
     recorder.stored(outcome.inserted);
     recorder.record.fetched += page.messages.length;
@@ -309,7 +298,7 @@ export class SyncRunner {
   private async reconcile(ctx: RunContext): Promise<void> {
     const { account, mailbox, recorder } = ctx;
     this.checkpoint(ctx);
-    const counts = await this.step(ctx, 'reconcile', () => mailbox.folderCounts());
+    const counts = await this.step(ctx, () => mailbox.folderCounts());
     await this.store.setFolderCounts(account.id, counts);
     const local = await this.store.localFolderCounts(account.id);
     const mismatches: FolderMismatch[] = [];
@@ -349,25 +338,14 @@ export class SyncRunner {
   }
 
   /**
-   * One provider step with a bounded outer retry for transient failures (the
-   * limiter already retried each request): a whole page is retried at most
-   * `stepAttempts` times, then the run ends with the error.
+   * One provider step. Its requests were already retried by the account's
+   * limiter (the one retry budget, see limits/account-limiter.ts); a failure
+   * that reaches here ends the run, and the next run continues from the last
+   * committed page.
    */
-  private step<T>(ctx: RunContext, stage: string, fn: () => Promise<T>): Promise<T> {
-    const { now } = this.options;
-    return withRetries(
-      async () => {
-        this.checkpoint(ctx);
-        return fn();
-      },
-      {
-        maxAttempts: this.options.stepAttempts ?? 2,
-        baseDelayMs: this.options.stepRetryDelayMs ?? 1_000,
-        isRetryable: (e) => isProviderError(e) && (e.code === 'TRANSIENT' || e.code === 'UNREACHABLE'),
-        onWait: (_ms, e) => ctx.recorder.error(stage, e, true, now()),
-        sleep: (ms) => abortableSleep(ms, ctx.signal),
-      },
-    );
+  private async step<T>(ctx: RunContext, fn: () => Promise<T>): Promise<T> {
+    this.checkpoint(ctx);
+    return fn();
   }
 
   private checkpoint(ctx: RunContext): void {
@@ -448,17 +426,4 @@ export class SyncRunner {
       reason,
     };
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -33,6 +33,8 @@ export interface GraphMessageInput {
   sender?: GraphRecipientInput;
   attachments?: GraphAttachmentInput[];
   internetMessageHeaders?: Array<{ name?: string; value?: string }>;
+  /** Settable while the message is a draft, as in Graph. */
+  internetMessageId?: string;
   importance?: string;
   isRead?: boolean;
   categories?: string[];
@@ -112,6 +114,12 @@ export function applyMessageInput(base: MessageContent, input: GraphMessageInput
   if (input.sender !== undefined) next.sender = recipient(input.sender, 'sender');
   if (input.attachments !== undefined) next.attachments = [...base.attachments, ...input.attachments.map(attachmentFromInput)];
   if (input.internetMessageHeaders !== undefined) next.headers = customHeaders(input);
+  if (input.internetMessageId !== undefined) {
+    if (typeof input.internetMessageId !== 'string' || !/^<[^<>\s@]+@[^<>\s@]+>$/.test(input.internetMessageId)) {
+      throw new GraphHttpError(400, 'ErrorInvalidInternetMessageHeader', 'internetMessageId must be an RFC 5322 message id in angle brackets.');
+    }
+    next.internetMessageId = input.internetMessageId;
+  }
   if (input.importance !== undefined) {
     const importance = input.importance.toLowerCase();
     if (importance !== 'low' && importance !== 'normal' && importance !== 'high') throw new GraphHttpError(400, 'BadRequest', `Invalid importance '${input.importance}'.`);

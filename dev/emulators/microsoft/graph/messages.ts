@@ -55,7 +55,7 @@ function isMimeSubmission(ctx: GraphContext): boolean {
 }
 
 const FLAG_STATUSES: FlagStatus[] = ['notFlagged', 'flagged', 'complete'];
-const DRAFT_ONLY = ['subject', 'body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'from', 'sender', 'internetMessageHeaders', 'attachments'] as const;
+const DRAFT_ONLY = ['subject', 'body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'from', 'sender', 'internetMessageHeaders', 'internetMessageId', 'attachments'] as const;
 
 async function patchMessage(ctx: GraphContext, message: StoredMessage): Promise<void> {
   const input = readJson<GraphMessageInput & { inferenceClassification?: string }>(ctx.req);

@@ -143,6 +143,21 @@ describe('writing mail', () => {
     expect(host.messages.filter((m) => m.folderIds.includes('SENT'))).toHaveLength(1);
   });
 
+  it('a send the provider did not confirm says it may have been sent, and trying again uses the same request id', async () => {
+    const host = mailbox();
+    renderMailbox(host);
+    await answer('Quarterly report', 'Reply');
+    await userEvent.type(body(), 'Maybe twice?');
+    host.refuseSends({ status: 502, message: 'Gmail did not confirm this message, so it may have been sent.', code: 'MAY_HAVE_BEEN_SENT' });
+    await send();
+
+    expect(await within(drawer()).findByText(/may have been sent\. Look in Sent before writing it again: sending it again from here first looks in Sent and never sends it twice\./)).toBeInTheDocument();
+    expect(body()).toHaveValue('Maybe twice?');
+    await send();
+    await waitFor(() => expect(host.sends).toHaveLength(2));
+    expect(host.sends[1].clientRequestId).toBe(host.sends[0].clientRequestId);
+  });
+
   it('a refusal that names a field shows on that field', async () => {
     const host = mailbox();
     renderMailbox(host);

@@ -88,4 +88,23 @@ describe('OAuth callback page', () => {
     await userEvent.click(screen.getByText('Back to mail accounts'));
     expect(navigate).toHaveBeenCalledWith('/admin/mail');
   });
+
+  it.each(['/\t/evil.test/x', '//evil.test/x', '/\\evil.test', '/%2F%2Fevil.test', '/%5Cevil.test', '/%09/evil.test', 'javascript:alert(1)', 'https://evil.test/'])(
+    'stays in the app when the server hands back the return path %j',
+    async (returnTo) => {
+      const { api } = accountsApi({ callback: async () => ({ account, isNew: true, returnTo }) });
+      const navigate = vi.fn();
+      render(
+        <AccountsApiContext.Provider value={api}>
+          <OAuthCallbackPage search="?code=abc&state=xyz" navigate={navigate} />
+        </AccountsApiContext.Provider>,
+      );
+      await screen.findByTestId('mail-oauth-address');
+      await userEvent.click(screen.getByTestId('mail-sync-start'));
+      await waitFor(() => expect(navigate).toHaveBeenCalledTimes(1));
+      const target = navigate.mock.calls[0][0] as string;
+      expect(target).toBe('/admin/mail');
+      expect(new URL(target, window.location.href).origin).toBe(window.location.origin);
+    },
+  );
 });

@@ -24,7 +24,17 @@ export interface ProviderRig {
   setAccessTokenLifetime(seconds: number): Promise<unknown>;
   /** An OAuth app registered at the provider with only these redirect URIs. */
   registerClient(client: { clientId: string; clientSecret: string; redirectUris: string[] }): Promise<unknown>;
+  /** The messages the provider holds for a mailbox, read from the emulator's state (not through the plugin). */
+  mailbox(address: string): Promise<ProviderSideMessage[]>;
   close(): Promise<void>;
+}
+
+export interface ProviderSideMessage {
+  id: string;
+  internetMessageId: string | null;
+  /** In Sent (Gmail label SENT, Outlook Sent Items). */
+  sent: boolean;
+  draft: boolean;
 }
 
 const unescapeHtml = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
@@ -63,6 +73,13 @@ export async function startProviderRig(provider: ProviderName, users: SeedUser[]
     return {
       provider,
       env: { MAIL_GOOGLE_AUTH_URL: emu.authUrl, MAIL_GOOGLE_TOKEN_URL: emu.tokenUrl, MAIL_GOOGLE_REVOKE_URL: emu.revokeUrl, MAIL_GOOGLE_API_URL: emu.apiUrl },
+      mailbox: async (address) =>
+        (await emu.control.mailbox(address)).messages.map((m) => ({
+          id: m.id,
+          internetMessageId: m.messageId,
+          sent: m.labelIds.includes('SENT'),
+          draft: m.labelIds.includes('DRAFT'),
+        })),
       clientId: DEMO_GOOGLE_CLIENT_ID,
       clientSecret: DEMO_GOOGLE_CLIENT_SECRET,
       consent: (url, account, decision) =>
@@ -79,6 +96,13 @@ export async function startProviderRig(provider: ProviderName, users: SeedUser[]
   return {
     provider,
     env: { MAIL_MICROSOFT_AUTHORITY_URL: emu.authorityUrl, MAIL_GRAPH_API_URL: emu.graphUrl },
+    mailbox: async (address) =>
+      (await emu.control.mailbox(address)).messages.map((m) => ({
+        id: m.id,
+        internetMessageId: m.internetMessageId,
+        sent: m.folder === 'sentitems',
+        draft: m.isDraft,
+      })),
     clientId: MICROSOFT_DEMO_CLIENT_ID,
     clientSecret: MICROSOFT_DEMO_CLIENT_SECRET,
     consent: (url, account, decision) =>

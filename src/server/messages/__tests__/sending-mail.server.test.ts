@@ -357,8 +357,23 @@ describe.each<ProviderName>(['google', 'microsoft'])('sending %s mail', (provide
     expect(await outboxCount()).toBe(outboxBefore);
   });
 
-  it('keeps a message the provider refused as failed with the reason, and sends it once when retried', async () => {
-    const sendPath = provider === 'google' ? '/gmail/v1/users/me/messages/send' : '/v1.0/me/messages';
+  /** The provider's send request itself (Graph: `POST …/send` of the draft), for faults that must hit it and nothing before. */
+  const sendRoute = provider === 'google' ? { pathPrefix: '/gmail/v1/users/me/messages/send' } : { route: 'POST /v1.0/me/messages/:id/send' };
+
+  /** Copies of one message at the provider (read from the emulator): Alex's Sent and Robin's mailbox. */
+  async function copiesAtProvider(internetMessageId: unknown) {
+    const id = String(internetMessageId);
+    const sent = (await rig.mailbox(alex)).filter((m) => m.internetMessageId === id && m.sent && !m.draft);
+    const received = (await rig.mailbox(robin)).filter((m) => m.internetMessageId === id);
+    return { sent: sent.length, received: received.length };
+  }
+
+  it('keeps a message the provider refused before sending as failed with the reason, and sends it once when retried', async () => {
+    // Refusals that certainly sent nothing: Gmail says the API is off; Outlook cannot create the draft.
+    const refusal =
+      provider === 'google'
+        ? { fault: { kind: 'api_not_enabled' as const, pathPrefix: '/gmail/v1/users/me/messages/send' }, code: 'API_NOT_ENABLED', message: /Gmail API is not enabled/ }
+        : { fault: { kind: 'unavailable' as const, pathPrefix: '/v1.0/me/messages' }, code: 'PROVIDER_UNAVAILABLE', message: /could not be reached, even after retrying\. The message was not sent\. Try again in a moment\./ };
     const body = {
       accountId: account.alex,
       mode: 'new' as const,
@@ -369,7 +384,7 @@ describe.each<ProviderName>(['google', 'microsoft'])('sending %s mail', (provide
       clientRequestId: 'outage',
     };
     await rig.clearLog();
-    await rig.fault({ kind: 'unavailable', pathPrefix: sendPath, user: alex });
+    await rig.fault({ ...refusal.fault, user: alex });
     let failed;
     try {
       failed = await send(alexAgent, body);
@@ -377,12 +392,12 @@ describe.each<ProviderName>(['google', 'microsoft'])('sending %s mail', (provide
       await rig.clearFaults();
     }
     expect(failed.status).toBe(502);
-    expect(failed.body.errors[0]).toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
-    expect(failed.body.errors[0].message).toMatch(/could not be reached, even after retrying\. The message was not sent\. Try again in a moment\./);
+    expect(failed.body.errors[0]).toMatchObject({ code: refusal.code });
+    expect(failed.body.errors[0].message).toMatch(refusal.message);
     expect(await acceptedSends(alex)).toBe(0);
 
     const kept = (await row('mailOutbox', { accountId: account.alex, clientRequestId: 'outage' }))!;
-    expect(kept).toMatchObject({ status: 'failed', errorCode: 'PROVIDER_UNAVAILABLE', errorMessage: failed.body.errors[0].message });
+    expect(kept).toMatchObject({ status: 'failed', errorCode: refusal.code, errorMessage: failed.body.errors[0].message });
     expect(asJson<Raw>(kept.request, {})).toMatchObject({ subject: 'Survives an outage', html: '<p>Written once, not lost.</p>', to: [{ address: robin }] });
     expect(asJson<Array<{ contentBase64: string }>>(kept.uploads, [])[0].contentBase64).toBe(b64('kept'));
 
@@ -397,6 +412,57 @@ describe.each<ProviderName>(['google', 'microsoft'])('sending %s mail', (provide
     const delivered = await rows('mailMessages', { accountId: account.robin, subject: 'Survives an outage' });
     expect(delivered).toHaveLength(1);
     expect((await rows('mailAttachments', { messageRowId: delivered[0].id })).map((f) => f.filename)).toEqual(['keep.txt']);
+  });
+
+  // The provider got the send request and then no usable answer came back: it may have sent the message.
+  it.each([
+    ['the connection drops after the provider sent it', 'drop_response', 1],
+    ['a 500 comes back after the provider sent it', 'error_after_processing', 1],
+    ['a 500 comes back and the provider sent nothing', 'server_error', 0],
+  ] as const)('says "may have been sent" when %s, and trying again leaves exactly one copy', async (_case, kind, copiesAfterFault) => {
+    const clientRequestId = `lost-answer-${kind}`;
+    const body = { accountId: account.alex, mode: 'new' as const, to: [{ address: robin }], subject: `Answer lost: ${kind}`, html: '<p>Once.</p>', clientRequestId };
+    await rig.fault({ kind, count: 1, user: alex, ...sendRoute });
+    let first;
+    try {
+      first = await send(alexAgent, body);
+    } finally {
+      await rig.clearFaults();
+    }
+    expect(first.status, JSON.stringify(first.body)).toBe(502);
+    expect(first.body.errors[0]).toMatchObject({ code: 'MAY_HAVE_BEEN_SENT' });
+    expect(first.body.errors[0].message).toMatch(/did not confirm this message, so it may have been sent\. Look in Sent/);
+    const uncertain = (await row('mailOutbox', { accountId: account.alex, clientRequestId }))!;
+    expect(uncertain).toMatchObject({ status: 'uncertain', errorCode: 'MAY_HAVE_BEEN_SENT', attempts: 1 });
+    expect(String(uncertain.internetMessageId)).toMatch(new RegExp(`^<[^@]+@${DOMAIN[provider].replace('.', '\\.')}>$`));
+    // Not repeated by the limiter: one copy if the provider acted, none if it did not.
+    expect(await copiesAtProvider(uncertain.internetMessageId)).toEqual({ sent: copiesAfterFault, received: copiesAfterFault });
+
+    const again = await send(alexAgent, body);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body.data).toMatchObject({ outboxId: String(uncertain.id), status: 'sent' });
+    expect(await copiesAtProvider(uncertain.internetMessageId)).toEqual({ sent: 1, received: 1 });
+    const done = (await row('mailOutbox', { id: uncertain.id }))!;
+    expect(done).toMatchObject({ status: 'sent', attempts: 2, internetMessageId: uncertain.internetMessageId, errorCode: null });
+    // The sent copy is stored here either way, once.
+    const stored = await rows('mailMessages', { accountId: account.alex, internetMessageId: String(uncertain.internetMessageId) });
+    expect(stored).toHaveLength(1);
+    expect(String(again.body.data.messageId)).toBe(String(stored[0].id));
+  });
+
+  it('waits out a 429 on the send request and sends exactly once', async () => {
+    const clientRequestId = 'throttled-send';
+    await rig.fault({ kind: 'rate_limit', count: 1, retryAfterSeconds: 1, user: alex, ...sendRoute });
+    let res;
+    try {
+      res = await send(alexAgent, { accountId: account.alex, mode: 'new', to: [{ address: robin }], subject: 'Throttled once', html: '<p>x</p>', clientRequestId });
+    } finally {
+      await rig.clearFaults();
+    }
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const sent = (await row('mailOutbox', { accountId: account.alex, clientRequestId }))!;
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await copiesAtProvider(sent.internetMessageId)).toEqual({ sent: 1, received: 1 });
   });
 
   it("answers 404 to another user composing or sending from Alex's mailbox, and 403 to a supervisor", async () => {

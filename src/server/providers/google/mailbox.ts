@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import type { gmail_v1 } from '@googleapis/gmail';
-import { CursorExpired, ProviderError } from '../errors';
+import { CursorExpired, ProviderError, SendOutcomeUnknown } from '../errors';
 import type {
   ChangePage,
   MailboxClient,
@@ -157,13 +157,30 @@ export class GmailMailbox implements MailboxClient {
       built.raw.length > UPLOAD_THRESHOLD_BYTES
         ? { userId: ME, requestBody: { threadId }, media: { mimeType: 'message/rfc822', body: Readable.from(built.raw) } }
         : { userId: ME, requestBody: { raw: built.raw.toString('base64url'), threadId } };
-    const sent = await this.session.call('messages.send', (o) => this.session.api.users.messages.send(params(), o));
+    let sent: gmail_v1.Schema$Message;
+    try {
+      sent = await this.session.call('messages.send', (o) => this.session.api.users.messages.send(params(), o));
+    } catch (e) {
+      // No answer after the request went out: Google may have sent it (the limiter did not repeat it).
+      if (e instanceof ProviderError && e.code === 'TRANSIENT') throw new SendOutcomeUnknown(e);
+      throw e;
+    }
     if (!sent.id) throw new ProviderError('PROVIDER_ERROR', 'Gmail accepted the message without returning its id.');
     return {
       providerId: sent.id,
       threadId: sent.threadId ?? threadId ?? sent.id,
       internetMessageId: (await this.sentMessageId(sent.id)) ?? built.messageId,
     };
+  }
+
+  async findSent(internetMessageId: string): Promise<SentMessage | null> {
+    const id = normalizeMessageId(internetMessageId);
+    if (!id) return null;
+    const list = await this.session.call('messages.list', (o) =>
+      this.session.api.users.messages.list({ userId: ME, q: `rfc822msgid:${id.slice(1, -1)} in:sent`, includeSpamTrash: true, maxResults: 1 }, o),
+    );
+    const hit = list.messages?.[0];
+    return hit?.id ? { providerId: hit.id, threadId: hit.threadId ?? hit.id, internetMessageId: id } : null;
   }
 
   async modify(providerId: string, change: MessageChange): Promise<void> {

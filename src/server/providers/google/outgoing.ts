@@ -7,5 +7,5 @@ import { buildMimeMessage, type BuiltMessage } from '../../mime/build';
 import type { OutgoingMessage } from '../types';
 
 export function buildOutgoingRaw(outgoing: OutgoingMessage): Promise<BuiltMessage> {
-  return buildMimeMessage(outgoing, { keepBcc: true });
+  return buildMimeMessage(outgoing, { keepBcc: true, messageId: outgoing.messageId });
 }

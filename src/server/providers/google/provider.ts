@@ -25,7 +25,6 @@ import {
   sessionFor,
   sessionWithToken,
   type GmailSession,
-  type GoogleAccountContext,
   type ScheduleFn,
 } from './session';
 
@@ -102,7 +101,7 @@ class GoogleProvider implements MailProvider {
   }
 
   forAccount(ctx: AccountContext): MailboxClient {
-    const session = sessionFor(this.api, this.rootUrl, ctx as GoogleAccountContext, this.options.schedule);
+    const session = sessionFor(this.api, this.rootUrl, ctx, this.options.schedule);
     return new GmailMailbox(session, { fetchConcurrency: this.options.fetchConcurrency });
   }
 

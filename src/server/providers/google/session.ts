@@ -5,9 +5,11 @@
  */
 import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import type { MethodOptions } from '@googleapis/gmail';
-import type { AccountContext } from '../types';
+import type { AccountContext, ProviderCall, ScheduleFn } from '../types';
 import { ProviderError } from '../errors';
 import { isWireError, toProviderError } from './errors';
+
+export type { ScheduleFn };
 
 /** Gmail methods as the per-account limiter names them (its quota table is keyed by these). */
 export type GmailMethod =
@@ -25,15 +27,19 @@ export type GmailMethod =
   | 'settings.sendAs.list';
 
 /**
- * The per-account rate limiter's entry point: runs `fn` when the account's budget
- * allows and counts its cost. Optional; without it calls run at once.
+ * Gmail methods that must not be repeated after the request may have reached
+ * Google: a second messages.send is a second message. Every other method the
+ * adapter uses reads, or sets labels to a fixed state (repeating changes nothing).
  */
-export type ScheduleFn = <T>(method: string, fn: () => Promise<T>) => Promise<T>;
+const NOT_IDEMPOTENT: ReadonlySet<GmailMethod> = new Set(['messages.send']);
 
-/** AccountContext as the Google adapter accepts it: the limiter hook may ride along. */
-export interface GoogleAccountContext extends AccountContext {
-  schedule?: ScheduleFn;
+/** What the limiter is told about a Gmail method's retry safety. */
+export function gmailCall(method: GmailMethod): ProviderCall {
+  return NOT_IDEMPOTENT.has(method) ? { idempotent: false } : {};
 }
+
+/** AccountContext as the Google adapter accepts it (the limiter hook is part of every AccountContext). */
+export type GoogleAccountContext = AccountContext;
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -73,15 +79,19 @@ export class GmailSession {
   }
 
   private attempt<T>(method: GmailMethod, run: ApiCall<T>, token: string): Promise<T> {
-    return this.schedule(method, async () => {
-      try {
-        const res = await run(this.options(token));
-        return res.data;
-      } catch (e) {
-        // Mapped inside the scheduled function so the limiter sees RATE_LIMITED and its Retry-After.
-        throw toProviderError(e, 'api');
-      }
-    });
+    return this.schedule(
+      method,
+      async () => {
+        try {
+          const res = await run(this.options(token));
+          return res.data;
+        } catch (e) {
+          // Mapped inside the scheduled function so the limiter sees RATE_LIMITED and its Retry-After.
+          throw toProviderError(e, 'api');
+        }
+      },
+      gmailCall(method),
+    );
   }
 
   private options(token: string): MethodOptions {

@@ -11,16 +11,11 @@
  */
 import { Client, GraphClientError, ResponseType, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { ProviderError } from '../errors';
+import type { ProviderCall, ScheduleFn } from '../types';
 import { PREFER_IMMUTABLE_IDS } from './constants';
 import { carriedProviderError, fromHttp, parseRetryAfter, readNetworkCode, toProviderError } from './errors';
 
-/**
- * The per-account rate limiter's entry point (Graph: 4 in flight, 10,000 per 10 min
- * per mailbox); the shape of `AccountLimiter.schedule`. `method` is the HTTP method, or
- * `$batch` with `cost` = the number of requests inside (each counts against the budget).
- * The limiter may call `fn` again to retry; each call sends the request anew.
- */
-export type ScheduleFn = <T>(method: string, fn: () => Promise<T>, opts?: { cost?: number }) => Promise<T>;
+export type { ScheduleFn };
 
 const runNow: ScheduleFn = (_method, fn) => fn();
 
@@ -97,8 +92,8 @@ class ScheduledFetch implements Middleware {
 
   async execute(context: Context): Promise<void> {
     try {
-      const { method, cost } = quotaCall(context);
-      context.response = await this.schedule(method, () => this.send(context, method === '$batch'), cost === undefined ? undefined : { cost });
+      const { method, call } = quotaCall(context);
+      context.response = await this.schedule(method, () => this.send(context, method === '$batch'), call);
     } catch (e) {
       throw carry(e);
     }
@@ -134,16 +129,25 @@ function retryableItem(body: unknown): ProviderError | null {
   return fromHttp({ status: item.status, retryAfterMs, graphCode: graphCodeOf(item.body) }, 'api');
 }
 
-/** What the quota hook is told about a request: its method, and for `$batch` how many requests it carries. */
-function quotaCall(context: Context): { method: string; cost?: number } {
+/**
+ * What the quota hook is told about a request: its method, its cost (a `$batch`
+ * counts every request it carries) and whether repeating it is safe. GET,
+ * PATCH, PUT and DELETE are idempotent in Graph; a POST creates or acts
+ * (a draft, createReply, an attachment, `/send`) and is not, nor is a `$batch`
+ * carrying one.
+ */
+function quotaCall(context: Context): { method: string; call: ProviderCall } {
   const method = (context.options?.method ?? 'GET').toUpperCase();
-  if (method !== 'POST' || !/\/\$batch(\?|$)/.test(requestUrl(context))) return { method };
+  if (method !== 'POST') return { method, call: {} };
+  if (!/\/\$batch(\?|$)/.test(requestUrl(context))) return { method, call: { idempotent: false } };
   const body = context.options?.body;
   try {
-    const parsed = JSON.parse(typeof body === 'string' ? body : '{}') as { requests?: unknown[] };
-    return { method: '$batch', cost: Math.max(1, parsed.requests?.length ?? 1) };
+    const parsed = JSON.parse(typeof body === 'string' ? body : '{}') as { requests?: Array<{ method?: unknown }> };
+    const requests = parsed.requests ?? [];
+    const idempotent = requests.every((r) => String(r.method ?? 'GET').toUpperCase() !== 'POST');
+    return { method: '$batch', call: { cost: Math.max(1, requests.length), ...(idempotent ? {} : { idempotent: false }) } };
   } catch {
-    return { method: '$batch', cost: 1 };
+    return { method: '$batch', call: { cost: 1, idempotent: false } };
   }
 }
 

@@ -16,7 +16,7 @@ import { listFolders, walkFolders } from './folders';
 import type { GraphApi } from './graph-client';
 import { fetchMessages, getAttachment, listMessages } from './messages';
 import { modifyMessage } from './modify';
-import { sendMessage } from './outgoing';
+import { findSent, sendMessage } from './outgoing';
 
 export class GraphMailbox implements MailboxClient {
   constructor(
@@ -50,6 +50,10 @@ export class GraphMailbox implements MailboxClient {
 
   send(outgoing: OutgoingMessage): Promise<SentMessage> {
     return sendMessage(this.api, outgoing, this.address);
+  }
+
+  findSent(internetMessageId: string): Promise<SentMessage | null> {
+    return findSent(this.api, internetMessageId);
   }
 
   modify(providerId: string, change: MessageChange): Promise<void> {

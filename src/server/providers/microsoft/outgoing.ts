@@ -9,7 +9,7 @@
  * `/me/sendMail` would be one call for new mail but returns nothing; the draft route
  * gives the id up front, and with immutable ids the copy in Sent Items keeps it.
  */
-import { ProviderError } from '../errors';
+import { ProviderError, SendOutcomeUnknown } from '../errors';
 import type { MailAddress, OutgoingAttachment, OutgoingMessage, SentMessage } from '../types';
 import type { GraphApi } from './graph-client';
 import { normalizeMessageId } from '../../mime/message-id';
@@ -56,6 +56,8 @@ function draftFields(outgoing: OutgoingMessage, mailboxAddress: string): Record<
     ccRecipients: recipients(outgoing.cc),
     bccRecipients: recipients(outgoing.bcc),
   };
+  // Our Message-ID (settable while the message is a draft), so a later attempt can find this send in Sent Items.
+  if (outgoing.messageId) fields.internetMessageId = outgoing.messageId;
   // Sending as an alias / shared address needs "Send as" rights in Exchange; the mailbox itself needs nothing.
   if (outgoing.from?.address && outgoing.from.address.toLowerCase() !== mailboxAddress.toLowerCase()) {
     fields.from = recipients([outgoing.from])[0];
@@ -118,9 +120,30 @@ async function locateSent(api: GraphApi, draft: DraftResponse): Promise<SentMess
   return hit ? { providerId: hit.id, threadId: hit.conversationId || fallback.threadId, internetMessageId: fallback.internetMessageId } : fallback;
 }
 
+const SENT_FIELDS = '$select=id,conversationId,internetMessageId';
+
+/** The copy in Sent Items with this Message-ID, if Exchange has filed one. */
+export async function findSent(api: GraphApi, internetMessageId: string): Promise<SentMessage | null> {
+  const id = normalizeMessageId(internetMessageId);
+  if (!id) return null;
+  const filter = encodeURIComponent(`internetMessageId eq '${id.replace(/'/g, "''")}'`);
+  const found = await api.get<{ value?: DraftResponse[] }>(`/me/mailFolders/sentitems/messages?$filter=${filter}&${SENT_FIELDS}&$top=1`);
+  const hit = found.value?.[0];
+  return hit ? { providerId: hit.id, threadId: hit.conversationId || hit.id, internetMessageId: normalizeMessageId(hit.internetMessageId) ?? id } : null;
+}
+
+/**
+ * Draft first (a failure there sends nothing: at worst a draft is left), then
+ * `/send`, the one request whose lost answer leaves the outcome unknown.
+ */
 export async function sendMessage(api: GraphApi, outgoing: OutgoingMessage, mailboxAddress: string): Promise<SentMessage> {
   assertAttachmentSizes(outgoing);
   const draft = await createDraft(api, outgoing, mailboxAddress);
-  await api.post(`/me/messages/${encodeURIComponent(draft.id)}/send`);
-  return locateSent(api, draft);
+  try {
+    await api.post(`/me/messages/${encodeURIComponent(draft.id)}/send`);
+  } catch (e) {
+    if (e instanceof ProviderError && e.code === 'TRANSIENT') throw new SendOutcomeUnknown(e);
+    throw e;
+  }
+  return locateSent(api, { ...draft, internetMessageId: draft.internetMessageId ?? outgoing.messageId ?? null });
 }

@@ -29,10 +29,8 @@ export interface MicrosoftProviderOptions {
   schedule?: ScheduleFn;
 }
 
-/** AccountContext as the Microsoft adapter accepts it: the limiter hook may ride along. */
-export interface MicrosoftAccountContext extends AccountContext {
-  schedule?: ScheduleFn;
-}
+/** AccountContext as the Microsoft adapter accepts it (the limiter hook is part of every AccountContext). */
+export type MicrosoftAccountContext = AccountContext;
 
 interface GraphUser {
   id?: string;
@@ -80,7 +78,7 @@ class MicrosoftProvider implements MailProvider {
   }
 
   forAccount(ctx: AccountContext): MailboxClient {
-    const schedule = (ctx as MicrosoftAccountContext).schedule ?? this.options.schedule;
+    const schedule = ctx.schedule ?? this.options.schedule;
     return new GraphMailbox(this.graph((force) => ctx.getAccessToken(force), schedule), ctx.address);
   }
 

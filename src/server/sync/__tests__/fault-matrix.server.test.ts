@@ -19,10 +19,9 @@ const USERS = {
   microsoft: { provider: 'microsoft' as const, address: 'frida.fault@contoso.test', name: 'Frida Fault', messages: COUNT, seed: 3002 },
 };
 
-// Quick retries so the matrix runs in seconds; the shapes (attempts, Retry-After) are the production ones.
+// Quick retries so the matrix runs in seconds; the shapes (5 attempts per request, the one retry budget; Retry-After) are the production ones.
 const FAST: Partial<SyncEngineOptions> = {
-  limiter: { retry: { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 400, maxRetryAfterMs: 5_000 } },
-  stepRetryDelayMs: 100,
+  limiter: { retry: { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 400, maxRetryAfterMs: 5_000 } },
   pageSize: 50,
   firstPageSize: 25,
 };

@@ -3,9 +3,18 @@
  * through `schedule`, which waits for the provider budget, caps concurrency,
  * retries transient failures, and turns a 429 into a pause every caller of the
  * account honours (and `status()` can show as "rate-limited until …").
+ *
+ * The retry budget: this is the only place provider requests are repeated.
+ * Each request gets at most `retry.maxAttempts` attempts (default 5) with
+ * exponential backoff, never sooner than a Retry-After, and none when the
+ * provider asks to wait longer than `retry.maxRetryAfterMs` (the caller then
+ * reschedules: the sync marks the account rate-limited, a user is told when to
+ * try again). A call that is not idempotent is repeated only where the
+ * provider certainly did nothing (`mayRepeat`). Neither the sync runner nor the
+ * actions retry on top of this.
  */
-import type { ProviderName } from '../../providers/types';
-import { isProviderError } from '../../providers/errors';
+import type { ProviderCall, ProviderName } from '../../providers/types';
+import { isProviderError, mayRepeat } from '../../providers/errors';
 import { systemClock, type Clock } from './clock';
 import { ConcurrencyLimiter } from './concurrency';
 import { GMAIL_USER_QUOTA, GRAPH_MAILBOX_QUOTA, QuotaLimiter, gmailCost } from './quota';
@@ -14,18 +23,24 @@ import { withRetries, type RetryOptions } from './retry';
 export interface AccountLimiterOptions {
   clock?: Clock;
   random?: () => number;
-  retry?: Pick<RetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs' | 'isRetryable' | 'retryAfterMs'>;
+  retry?: Pick<RetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs' | 'retryAfterMs'>;
   /** Budget window override (defaults: Gmail 250 units/s, Graph 10,000 requests/10 min). */
   quota?: { capacity: number; windowMs: number };
   /** Parallel requests (defaults: Graph 4 per mailbox, Gmail 10 to stay clear of "too many concurrent requests"). */
   concurrency?: number;
-  /** Observability hook: a call is about to wait before retrying. */
-  onRetry?: (info: { method: string; attempt: number; waitMs: number; error: unknown }) => void;
 }
 
-export interface ScheduleOptions {
-  /** Units this call costs: Gmail defaults to the method's quota cost, Graph to 1 (a `$batch` of n costs n). */
-  cost?: number;
+/** A failed attempt the limiter is about to repeat after `waitMs`. */
+export interface LimiterRetry {
+  method: string;
+  attempt: number;
+  waitMs: number;
+  error: unknown;
+}
+
+export interface ScheduleOptions extends ProviderCall {
+  /** Told about each retry of this call, so whoever runs it (a sync run's audit) can list it. */
+  onRetry?: (info: LimiterRetry) => void;
 }
 
 export interface AccountLimiterStatus {
@@ -65,6 +80,7 @@ export function createAccountLimiter(provider: ProviderName, opts: AccountLimite
     provider,
     schedule<T>(method: string, fn: () => Promise<T>, scheduleOpts: ScheduleOptions = {}): Promise<T> {
       const cost = costOf(method, scheduleOpts.cost);
+      const call = { idempotent: scheduleOpts.idempotent };
       return withRetries(
         async () => {
           // Budget first, then a slot: a call waiting for quota does not hold a connection slot.
@@ -73,12 +89,13 @@ export function createAccountLimiter(provider: ProviderName, opts: AccountLimite
         },
         {
           ...opts.retry,
+          isRetryable: (error) => mayRepeat(error, call),
           sleep: (ms) => clock.sleep(ms),
           random: opts.random,
           onWait: (waitMs, error, attempt) => {
             // The provider throttles the whole mailbox, so every caller of the account waits, not just this one.
             if (isRateLimit(error)) quota.pauseUntil(clock.now() + waitMs, RATE_LIMITED_REASON);
-            opts.onRetry?.({ method, attempt, waitMs, error });
+            scheduleOpts.onRetry?.({ method, attempt, waitMs, error });
           },
         },
       ).catch((error: unknown) => {

@@ -4,6 +4,7 @@ export {
   type AccountLimiter,
   type AccountLimiterOptions,
   type AccountLimiterStatus,
+  type LimiterRetry,
   type ScheduleOptions,
 } from './account-limiter';
 export { ManualClock, flushMicrotasks, systemClock, type Clock } from './clock';

@@ -107,15 +107,71 @@ describe('createAccountLimiter (Microsoft)', () => {
   it('retries a 503 with backoff and succeeds', async () => {
     const clock = new ManualClock(0);
     const waits: number[] = [];
-    const limiter = createAccountLimiter('microsoft', { clock, random: () => 0.5, retry: { baseDelayMs: 1000 }, onRetry: (i) => waits.push(i.waitMs) });
+    const limiter = createAccountLimiter('microsoft', { clock, random: () => 0.5, retry: { baseDelayMs: 1000 } });
     let n = 0;
-    const call = limiter.schedule('GET /me/mailFolders', async () => {
-      n += 1;
-      if (n < 3) throw new ProviderError('TRANSIENT', 'Service Unavailable', { status: 503 });
-      return n;
-    });
+    const call = limiter.schedule(
+      'GET /me/mailFolders',
+      async () => {
+        n += 1;
+        if (n < 3) throw new ProviderError('TRANSIENT', 'Service Unavailable', { status: 503 });
+        return n;
+      },
+      { onRetry: (i) => waits.push(i.waitMs) },
+    );
     await clock.advance(10_000);
     expect(await call).toBe(3);
     expect(waits).toEqual([500, 1000]);
+  });
+});
+
+describe('retry safety', () => {
+  const failing = (errors: ProviderError[]) => {
+    let calls = 0;
+    return {
+      fn: async () => {
+        const error = errors[calls];
+        calls += 1;
+        if (error) throw error;
+        return 'ok';
+      },
+      calls: () => calls,
+    };
+  };
+
+  it('repeats an idempotent call after a timeout or a 5xx', async () => {
+    const clock = new ManualClock(0);
+    const limiter = createAccountLimiter('google', { clock, random: () => 0 });
+    const call = failing([new ProviderError('TRANSIENT', 'socket hang up'), new ProviderError('TRANSIENT', '500', { status: 500 })]);
+    const result = limiter.schedule('messages.modify', call.fn);
+    await clock.advance(5_000);
+    expect(await result).toBe('ok');
+    expect(call.calls()).toBe(3);
+  });
+
+  it('never repeats a send after a timeout, a reset or a 5xx: the provider may have sent it', async () => {
+    const clock = new ManualClock(0);
+    const limiter = createAccountLimiter('google', { clock, random: () => 0 });
+    for (const error of [new ProviderError('TRANSIENT', 'ETIMEDOUT'), new ProviderError('TRANSIENT', 'ECONNRESET'), new ProviderError('TRANSIENT', '503', { status: 503 })]) {
+      const call = failing([error]);
+      const result = limiter.schedule('messages.send', call.fn, { idempotent: false }).catch((e: unknown) => e);
+      await clock.advance(5_000);
+      expect(await result).toBe(error);
+      expect(call.calls()).toBe(1);
+    }
+  });
+
+  it('repeats a send the provider certainly did not take: a 429, or no connection at all', async () => {
+    const clock = new ManualClock(0);
+    const limiter = createAccountLimiter('microsoft', { clock, random: () => 0 });
+    const call = failing([
+      new ProviderError('RATE_LIMITED', 'throttled', { status: 429, retryAfterMs: 1_000 }),
+      new ProviderError('UNREACHABLE', 'ECONNREFUSED'),
+    ]);
+    const retries: string[] = [];
+    const result = limiter.schedule('POST', call.fn, { idempotent: false, onRetry: (info) => retries.push((info.error as ProviderError).code) });
+    await clock.advance(5_000);
+    expect(await result).toBe('ok');
+    expect(call.calls()).toBe(3);
+    expect(retries).toEqual(['RATE_LIMITED', 'UNREACHABLE']);
   });
 });
