@@ -2,6 +2,7 @@
 // Builds the plugin the way the NocoBase host loads it:
 //   dist/server/index.js          CommonJS, default export = server Plugin class, third-party deps bundled in
 //   dist/server/collections/*.js  one module per collection (the host imports this folder itself)
+//   dist/server/migrations/*.js   one module per migration (the host runs them on upgrade)
 //   dist/client/index.js          UMD bundle, AMD id = package name, host-provided modules external
 //   dist/locale/*.json            server-side locale resources
 // The host ships React's production JSX runtime only: never build a dev bundle,
@@ -79,12 +80,13 @@ async function buildServer() {
     }
   };
   collect(await esbuild({ ...common, entryPoints: [path.join(root, 'src/server/index.ts')], outfile: path.join(dist, 'server/index.js') }));
-  const collectionsDir = path.join(root, 'src/server/collections');
-  const collectionFiles = fs.existsSync(collectionsDir)
-    ? fs.readdirSync(collectionsDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => path.join(collectionsDir, f))
-    : [];
-  if (collectionFiles.length) {
-    collect(await esbuild({ ...common, entryPoints: collectionFiles, outdir: path.join(dist, 'server/collections') }));
+  // The host imports every module of these folders itself: collections on load, migrations on upgrade.
+  for (const folder of ['collections', 'migrations']) {
+    const dir = path.join(root, 'src/server', folder);
+    const files = fs.existsSync(dir)
+      ? fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => path.join(dir, f))
+      : [];
+    if (files.length) collect(await esbuild({ ...common, entryPoints: files, outdir: path.join(dist, 'server', folder) }));
   }
 }
 

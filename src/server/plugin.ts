@@ -7,11 +7,13 @@ import type { Context } from '@nocobase/actions';
 import { Plugin } from '@nocobase/server';
 import { resolveStorageRoot } from '@nocobase/utils';
 import { MailAccess } from './accounts/access';
+import { keepIndexesAfterSync } from './db/indexes';
+import { PLAIN_ROW_REFERENCES } from './db/row-references';
 import { applySqliteWriteLocking } from './db/sqlite-locking';
 import { AccountService } from './accounts/account-service';
 import { mailAccountsActions, type SyncTrigger } from './actions/mail-accounts';
 import { mailComposeActions } from './actions/mail-compose';
-import { mailDataScope } from './actions/mail-data-scope';
+import { installMailRowScope, MAIL_COLLECTIONS, mailDataScope, outsideRequestScope } from './actions/mail-data-scope';
 import { mailMessagesActions } from './actions/mail-messages';
 import { mailSettingsActions } from './actions/mail-settings';
 import { isUserFacingError, renderUserFacingError } from './http/errors';
@@ -63,13 +65,19 @@ export class PluginEmailManagerServer extends Plugin {
     return { settings, vault, accounts, access, linkFlow };
   }
 
+  override async beforeLoad() {
+    // Before our collections are defined: SQLite drops their indexes on every sync; put them back each time.
+    keepIndexesAfterSync(this.db, MAIL_COLLECTIONS, { plainReferences: PLAIN_ROW_REFERENCES, logger: this.app.logger });
+  }
+
   override async load() {
     // Background sync writes while people use the app: make SQLite queue writers instead of failing them.
     applySqliteWriteLocking(this.db);
     this.registerErrorRenderer();
-    this.defineSettingsResources();
-    this.defineAccountResources();
-    this.app.on('afterStart', () => this.startSync());
+    const settingsActions = this.defineSettingsResources();
+    this.defineAccountResources(settingsActions);
+    // A start inside a request (enabling a plugin) must not tie the sync engine to that request's mail scope.
+    this.app.on('afterStart', () => outsideRequestScope(() => this.startSync()));
     this.app.on('beforeStop', () => this.stopSync());
   }
 
@@ -104,28 +112,25 @@ export class PluginEmailManagerServer extends Plugin {
 
   private defineSettingsResources() {
     const settings = mailSettingsActions(() => this.mail.settings);
-    this.app.resourceManager.define({
-      name: 'mailSettings',
-      actions: {
-        get: settings.get,
-        set: settings.set,
-        setGeneral: settings.setGeneral,
-        providers: settings.providers,
-        list: settings.closed,
-        create: settings.closed,
-        update: settings.closed,
-        destroy: settings.closed,
-      },
-    });
-    this.app.resourceManager.define({
-      name: 'mailGeneralSettings',
-      actions: { list: settings.closed, get: settings.closed, create: settings.closed, update: settings.closed, destroy: settings.closed },
-    });
+    const settingsHandlers = {
+      get: settings.get,
+      set: settings.set,
+      setGeneral: settings.setGeneral,
+      providers: settings.providers,
+      list: settings.closed,
+      create: settings.closed,
+      update: settings.closed,
+      destroy: settings.closed,
+    };
+    const generalHandlers = { list: settings.closed, get: settings.closed, create: settings.closed, update: settings.closed, destroy: settings.closed };
+    this.app.resourceManager.define({ name: 'mailSettings', actions: settingsHandlers });
+    this.app.resourceManager.define({ name: 'mailGeneralSettings', actions: generalHandlers });
     this.app.acl.registerSnippet({ name: 'pm.mail', actions: ['mailSettings:get', 'mailSettings:set', 'mailSettings:setGeneral'] });
     this.app.acl.allow('mailSettings', 'providers', 'loggedIn');
+    return [...Object.keys(settingsHandlers).map((a) => `mailSettings:${a}`), ...Object.keys(generalHandlers).map((a) => `mailGeneralSettings:${a}`)];
   }
 
-  private defineAccountResources() {
+  private defineAccountResources(settingsActions: string[]) {
     // One key for the inline-image links both the message body and the compose form hand out.
     const linkSecret = process.env.APP_KEY || randomBytes(32).toString('hex');
     const mailDeps = {
@@ -148,14 +153,12 @@ export class PluginEmailManagerServer extends Plugin {
       },
     });
     const accountActions = ['list', 'get', 'authorize', 'callback', 'setSyncFrom', 'pause', 'resume', 'syncNow', 'destroy'] as const;
-    this.app.resourceManager.define({
-      name: 'mailAccounts',
-      actions: {
-        ...Object.fromEntries(accountActions.map((a) => [a, accounts[a]])),
-        create: accounts.closed,
-        update: accounts.closed,
-      },
-    });
+    const accountHandlers = {
+      ...Object.fromEntries(accountActions.map((a) => [a, accounts[a]])),
+      create: accounts.closed,
+      update: accounts.closed,
+    };
+    this.app.resourceManager.define({ name: 'mailAccounts', actions: accountHandlers });
     // Every signed-in user manages their own mailboxes; handlers enforce ownership.
     this.app.acl.allow('mailAccounts', [...accountActions], 'loggedIn');
 
@@ -166,7 +169,15 @@ export class PluginEmailManagerServer extends Plugin {
     for (const name of ['mailMessages', 'mailThreads', 'mailFolders', 'mailAttachments', 'mailParticipants', 'mailSyncRuns', 'mailOutbox']) {
       this.app.acl.allow(name, ['list', 'get'], 'loggedIn');
     }
-    const scope = mailDataScope(() => this.mail.access, new Set([...messages.actionNames, ...compose.actionNames]));
+    // Mail is scoped to the caller on every route: rows in the database layer, writes and association sources here.
+    installMailRowScope(this.db, () => this.mail.access);
+    const ownActions = new Set([
+      ...messages.actionNames,
+      ...compose.actionNames,
+      ...Object.keys(accountHandlers).map((a) => `mailAccounts:${a}`),
+      ...settingsActions,
+    ]);
+    const scope = mailDataScope(this.db, ownActions);
     this.app.resourceManager.use((ctx, next) => scope(ctx as Context, next), { tag: 'mail-data-scope', after: 'acl' });
   }
 
