@@ -101,7 +101,8 @@ export class PluginEmailManagerServer extends Plugin {
       },
     });
     this.syncEngine = engine;
-    this.syncTrigger = { requestSync: (accountId, kind) => void engine.scheduler.requestSync(accountId, kind) };
+    // Actions never wait for the queueing write; its failure is logged, not left to end the process.
+    this.syncTrigger = { requestSync: (accountId, kind) => engine.scheduler.queueSync(accountId, kind) };
     if (process.env.MAIL_SYNC_AUTOSTART !== '0') engine.scheduler.start();
     return engine;
   }

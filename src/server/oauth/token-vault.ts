@@ -2,11 +2,15 @@
  * Keeps each account's OAuth tokens sealed in the database and hands out valid
  * access tokens: refreshed shortly before expiry or when the provider says 401,
  * one refresh at a time per account however many requests ask at once. A
- * permanent refresh failure marks the account "reauthorization required".
+ * refresh token the provider no longer accepts marks the account
+ * "reauthorization required" (the user reconnects). A rejected app client
+ * (wrong client secret or id) is the administrator's to fix: the account shows
+ * that, keeps its refresh token, and resumes once the settings are corrected.
  */
-import type { Database } from '@nocobase/database';
+import { Op, type Database } from '@nocobase/database';
 import { isProviderError, ProviderError } from '../providers/errors';
 import type { MailProvider, ProviderName, TokenSet } from '../providers/types';
+import { failureStatus } from '../sync/failure-status';
 import type { SecretBox } from './secret-box';
 
 /** Refresh this long before the provider's expiry so no request races the deadline. */
@@ -67,16 +71,22 @@ export class TokenVault {
       await this.save(accountId, refreshed);
       return refreshed.accessToken;
     } catch (e) {
-      if (isProviderError(e) && (e.code === 'REAUTH_REQUIRED' || e.code === 'INVALID_CLIENT')) {
-        throw await this.requireReauth(
-          accountId,
-          e.code === 'INVALID_CLIENT'
-            ? 'The provider rejected the app credentials while refreshing access. An administrator should check the Client ID and Secret in Email settings, then reconnect.'
-            : 'Access to this mailbox was revoked or has expired. Reconnect the account to resume syncing.',
-        );
+      if (isProviderError(e) && e.code === 'REAUTH_REQUIRED') {
+        throw await this.requireReauth(accountId, 'Access to this mailbox was revoked or has expired. Reconnect the account to resume syncing.');
+      }
+      if (isProviderError(e) && e.code === 'INVALID_CLIENT') {
+        await this.clientRejected(accountId, providerName, e);
       }
       throw e;
     }
+  }
+
+  /** Shown on the account in the sync's own words; tokens stay, a paused account stays paused. */
+  private async clientRejected(accountId: string | number, provider: ProviderName, error: ProviderError): Promise<void> {
+    const { status, statusCode, statusMessage } = failureStatus(error, provider, new Date(this.now()));
+    await this.db
+      .getModel('mailAccounts')
+      .update({ status, statusCode, statusMessage }, { where: { id: accountId, status: { [Op.notIn]: ['paused', 'reauth_required'] } } });
   }
 
   private async requireReauth(accountId: string | number, message: string): Promise<ReauthorizationRequiredError> {

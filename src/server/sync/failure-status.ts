@@ -48,11 +48,12 @@ export function failureStatus(error: unknown, provider: string | null | undefine
         rateLimitedUntil: null,
       };
     case 'INVALID_CLIENT':
-      // An admin fixes this in the settings; the account keeps being retried, no reconnect needed.
+      // The one rule for a rejected app client (sync and token vault alike): an admin fixes it in the
+      // settings, the refresh token is kept, and syncing resumes after that without a reconnect.
       return {
         status: 'error',
         statusCode: error.code,
-        statusMessage: `${label} rejected the app's OAuth client. An administrator must check the client id and secret under Settings → Email settings.`,
+        statusMessage: `${label} rejected the app's OAuth client. An administrator must fix the client secret (and client id) in Settings → Email settings; syncing then resumes by itself, no reconnect needed.`,
         rateLimitedUntil: null,
       };
     case 'RATE_LIMITED': {

@@ -11,6 +11,9 @@ import type { RunOptions, RunSummary, SyncKind, SyncLogger } from './runner';
 import { readSyncSettings } from './sync-settings';
 import { asBool, asDate } from './values';
 
+/** The status code of an account whose provider rejected the app's OAuth client (an admin fixes it in the settings). */
+const INVALID_CLIENT = 'INVALID_CLIENT';
+
 /** Statuses the loop picks up; `paused` and `reauth_required` wait for the user, `connecting` for the link to finish. */
 export const SCHEDULABLE_STATUSES = ['active', 'error', 'rate_limited', 'syncing'];
 
@@ -85,6 +88,17 @@ export class SyncScheduler {
     this.wake();
   }
 
+  /**
+   * `requestSync` for callers that do not wait (actions, the send path): a
+   * failure to record the request (the database refusing the write) is logged,
+   * never left as an unhandled rejection, which would end the process.
+   */
+  queueSync(accountId: AccountKey, kind: SyncKind = 'sync'): void {
+    this.requestSync(accountId, kind).catch((e: unknown) =>
+      this.options.logger.error('could not queue a mail sync', { accountId, kind, error: e instanceof Error ? e.message : String(e) }),
+    );
+  }
+
   /** Runs a tick soon (coalesced with one in progress). */
   wake(): void {
     if (!this.started) return;
@@ -134,9 +148,10 @@ export class SyncScheduler {
           { [Op.or]: [{ rateLimitedUntil: null }, { rateLimitedUntil: { [Op.lte]: at } }] },
         ],
       },
-      attributes: ['id', 'status', 'lastSyncAt', 'syncRequested', 'resyncRequested', 'rateLimitedUntil'],
+      attributes: ['id', 'provider', 'status', 'statusCode', 'lastSyncAt', 'syncRequested', 'resyncRequested', 'rateLimitedUntil'],
       raw: true,
     })) as unknown as Row[];
+    const clientFixedAt = await this.clientSettingsChangedAt(rows);
 
     const candidates = rows
       .filter((r) => !this.running.has(String(r.id)))
@@ -146,12 +161,28 @@ export class SyncScheduler {
         // `syncing` with a free lease: its runner died mid-run; resume now.
         const stale = r.status === 'syncing';
         const waitedOut = r.status === 'rate_limited' && asDate(r.rateLimitedUntil) !== null;
-        const due = requested || stale || waitedOut || !last || at.getTime() - last.getTime() >= intervalMs;
-        return { id: r.id as AccountKey, due, urgent: requested || stale, last: last?.getTime() ?? 0 };
+        // Stopped by a rejected OAuth client: due again as soon as an admin saved that provider's settings.
+        const clientFixed = r.statusCode === INVALID_CLIENT && (clientFixedAt.get(String(r.provider)) ?? 0) > (last?.getTime() ?? 0);
+        const due = requested || stale || waitedOut || clientFixed || !last || at.getTime() - last.getTime() >= intervalMs;
+        return { id: r.id as AccountKey, due, urgent: requested || stale || clientFixed, last: last?.getTime() ?? 0 };
       })
       .filter((c) => c.due);
     candidates.sort((a, b) => Number(b.urgent) - Number(a.urgent) || a.last - b.last);
     return candidates.map((c) => c.id);
+  }
+
+  /** When each provider's OAuth client settings were last saved, for the providers of accounts the client stopped. */
+  private async clientSettingsChangedAt(rows: Row[]): Promise<Map<string, number>> {
+    const providers = [...new Set(rows.filter((r) => r.statusCode === INVALID_CLIENT).map((r) => String(r.provider)))];
+    const changed = new Map<string, number>();
+    if (!providers.length) return changed;
+    const settings = (await this.options.db.getModel('mailSettings').findAll({
+      where: { provider: { [Op.in]: providers } },
+      attributes: ['provider', 'updatedAt'],
+      raw: true,
+    })) as unknown as Row[];
+    for (const s of settings) changed.set(String(s.provider), asDate(s.updatedAt)?.getTime() ?? 0);
+    return changed;
   }
 
   private launch(accountId: AccountKey): void {

@@ -2,7 +2,7 @@
  * One shape for "a provider's emulator plus a user's browser", so plugin-level
  * tests run the same scenario against Google and Microsoft.
  */
-import type { FaultSpec, LogEntry, SeedUser as EmulatorSeedShape } from '../../../../dev/emulators/core/types';
+import type { DeliverOptions, FaultSpec, LogEntry, SeedUser as EmulatorSeedShape } from '../../../../dev/emulators/core/types';
 import { DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET, startGoogleEmulator, type GoogleEmulator } from '../../../../dev/emulators/google';
 import { MICROSOFT_DEMO_CLIENT_ID, MICROSOFT_DEMO_CLIENT_SECRET, startMicrosoftEmulator, type MicrosoftEmulator } from '../../../../dev/emulators/microsoft';
 import type { ProviderName } from '../../providers/types';
@@ -24,6 +24,8 @@ export interface ProviderRig {
   setAccessTokenLifetime(seconds: number): Promise<unknown>;
   /** An OAuth app registered at the provider with only these redirect URIs. */
   registerClient(client: { clientId: string; clientSecret: string; redirectUris: string[] }): Promise<unknown>;
+  /** New mail arriving at the provider (from outside). */
+  deliver(options: DeliverOptions): Promise<unknown>;
   /** The messages the provider holds for a mailbox, read from the emulator's state (not through the plugin). */
   mailbox(address: string): Promise<ProviderSideMessage[]>;
   close(): Promise<void>;
@@ -51,7 +53,7 @@ async function submitConsent(authUrl: string, fields: (html: string) => { action
   return new URL(location);
 }
 
-type RigControls = Pick<ProviderRig, 'log' | 'clearLog' | 'fault' | 'clearFaults' | 'setAccessTokenLifetime' | 'registerClient' | 'close'>;
+type RigControls = Pick<ProviderRig, 'log' | 'clearLog' | 'fault' | 'clearFaults' | 'setAccessTokenLifetime' | 'registerClient' | 'deliver' | 'close'>;
 
 /** Both emulators' control clients speak the same verbs. */
 function controlsOf(emu: { control: GoogleEmulator['control'] | MicrosoftEmulator['control']; close(): Promise<void> }): RigControls {
@@ -62,6 +64,7 @@ function controlsOf(emu: { control: GoogleEmulator['control'] | MicrosoftEmulato
     clearFaults: () => emu.control.clearFaults(),
     setAccessTokenLifetime: (seconds) => emu.control.setTokenLifetime({ accessTokenSeconds: seconds }),
     registerClient: (client) => emu.control.registerClient(client),
+    deliver: (options) => emu.control.deliver(options),
     close: () => emu.close(),
   };
 }

@@ -50,6 +50,8 @@ export interface AccountLimiterStatus {
   reason?: string;
   inFlight: number;
   queued: number;
+  /** Budget units granted in the current window (Gmail quota units; Graph requests, a `$batch` counting each request inside). */
+  used: number;
 }
 
 export interface AccountLimiter {
@@ -111,7 +113,7 @@ export function createAccountLimiter(provider: ProviderName, opts: AccountLimite
     },
     status(): AccountLimiterStatus {
       const q = quota.status();
-      const status: AccountLimiterStatus = { inFlight: slots.inFlight, queued: q.queued + slots.queued };
+      const status: AccountLimiterStatus = { inFlight: slots.inFlight, queued: q.queued + slots.queued, used: q.used };
       if (q.waitingUntil !== undefined) {
         status.waitingUntil = q.waitingUntil;
         status.reason = q.reason;
