@@ -124,11 +124,13 @@ export class PluginEmailManagerServer extends Plugin {
       destroy: settings.closed,
     };
     const generalHandlers = { list: settings.closed, get: settings.closed, create: settings.closed, update: settings.closed, destroy: settings.closed };
+    // Names first: the resourcer adds its default actions to the objects it is given.
+    const own = [...Object.keys(settingsHandlers).map((a) => `mailSettings:${a}`), ...Object.keys(generalHandlers).map((a) => `mailGeneralSettings:${a}`)];
     this.app.resourceManager.define({ name: 'mailSettings', actions: settingsHandlers });
     this.app.resourceManager.define({ name: 'mailGeneralSettings', actions: generalHandlers });
     this.app.acl.registerSnippet({ name: 'pm.mail', actions: ['mailSettings:get', 'mailSettings:set', 'mailSettings:setGeneral'] });
     this.app.acl.allow('mailSettings', 'providers', 'loggedIn');
-    return [...Object.keys(settingsHandlers).map((a) => `mailSettings:${a}`), ...Object.keys(generalHandlers).map((a) => `mailGeneralSettings:${a}`)];
+    return own;
   }
 
   private defineAccountResources(settingsActions: string[]) {
@@ -159,6 +161,7 @@ export class PluginEmailManagerServer extends Plugin {
       create: accounts.closed,
       update: accounts.closed,
     };
+    const ownAccountActions = Object.keys(accountHandlers).map((a) => `mailAccounts:${a}`);
     this.app.resourceManager.define({ name: 'mailAccounts', actions: accountHandlers });
     // Every signed-in user manages their own mailboxes; handlers enforce ownership.
     this.app.acl.allow('mailAccounts', [...accountActions], 'loggedIn');
@@ -175,7 +178,7 @@ export class PluginEmailManagerServer extends Plugin {
     const ownActions = new Set([
       ...messages.actionNames,
       ...compose.actionNames,
-      ...Object.keys(accountHandlers).map((a) => `mailAccounts:${a}`),
+      ...ownAccountActions,
       ...settingsActions,
     ]);
     const scope = mailDataScope(this.db, ownActions);
