@@ -54,6 +54,7 @@ async function main(): Promise<void> {
           url: emulators.microsoft.url,
           authorityUrl: emulators.microsoft.authorityUrl,
           graphUrl: emulators.microsoft.graphUrl,
+          signInUrl: emulators.microsoft.browserUrl,
           clientId: DEMO_MICROSOFT_CLIENT_ID,
           clientSecret: DEMO_MICROSOFT_CLIENT_SECRET,
         }

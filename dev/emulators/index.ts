@@ -26,15 +26,15 @@ export interface EmulatorSeedUser extends SeedUser {
 export interface StartEmulatorsOptions {
   /** Default true. */
   google?: boolean | { port?: number };
-  /** Default true. */
-  microsoft?: boolean | { port?: number };
+  /** Default true. `browserPort`: where the plain-HTTP sign-in pages listen (default: a free port). */
+  microsoft?: boolean | { port?: number; browserPort?: number };
   seed?: { users: EmulatorSeedUser[] };
 }
 
 export interface StartedEmulators {
   google?: GoogleEmulator;
   microsoft?: MicrosoftEmulator;
-  /** MAIL_GOOGLE_* / MAIL_MICROSOFT_AUTHORITY_URL / MAIL_GRAPH_API_URL (+ NODE_EXTRA_CA_CERTS with Microsoft). */
+  /** MAIL_GOOGLE_* / MAIL_MICROSOFT_AUTHORITY_URL / MAIL_MICROSOFT_AUTHORIZE_URL / MAIL_GRAPH_API_URL (+ NODE_EXTRA_CA_CERTS with Microsoft). */
   env: Record<string, string>;
   /** Control clients by provider, for code that handles both alike. */
   controls: Partial<Record<EmulatorProvider, EmulatorControl>>;
@@ -80,6 +80,8 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     if (microsoftPort !== null) {
       microsoft = await startMicrosoftEmulator({
         port: microsoftPort,
+        // Browsers reach the sign-in pages over plain HTTP: no dev-CA warning for a newcomer.
+        browserPort: typeof options.microsoft === 'object' ? (options.microsoft.browserPort ?? 0) : 0,
         externalDelivery: async (raw, recipients) => {
           await google?.deliverRaw(raw, recipients);
         },
@@ -111,6 +113,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   }
   if (microsoft) {
     env.MAIL_MICROSOFT_AUTHORITY_URL = microsoft.authorityUrl;
+    if (microsoft.browserUrl) env.MAIL_MICROSOFT_AUTHORIZE_URL = microsoft.browserUrl;
     env.MAIL_GRAPH_API_URL = microsoft.graphUrl;
     env.NODE_EXTRA_CA_CERTS = ensureDevCertificate().caPath;
   }

@@ -69,7 +69,11 @@ function stopEmulators(child) {
 function describeDemo(info) {
   const lines = ['', '  Demo emulators:'];
   if (info.google) lines.push(`    Google     ${info.google.url}  (client ${info.google.clientId})`);
-  if (info.microsoft) lines.push(`    Microsoft  ${info.microsoft.url}  (client ${info.microsoft.clientId})`);
+  if (info.microsoft) {
+    // The browser signs in over plain HTTP (MAIL_MICROSOFT_AUTHORIZE_URL, in info.env): no dev-CA warning.
+    const signIn = info.microsoft.signInUrl ? `, sign-in page ${info.microsoft.signInUrl}` : '';
+    lines.push(`    Microsoft  ${info.microsoft.url}  (client ${info.microsoft.clientId}${signIn})`);
+  }
   if (info.users?.length) lines.push(`  Demo mailboxes to link: ${info.users.map((u) => `${u.address} (${u.provider})`).join(', ')}`);
   return lines;
 }

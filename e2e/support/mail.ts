@@ -21,7 +21,8 @@ export async function linkThroughConsent(page: Page, provider: 'google' | 'micro
   await screenshot(page, `${shotPrefix}-${provider}-consent`);
   await page.getByRole('button', { name: provider === 'google' ? 'Allow' : 'Accept' }).click();
   // Back on NocoBase at the registered redirect URI.
-  await page.getByTestId('mail-oauth-success').waitFor({ timeout: 60_000 });
+  // The host's whole client loads again on the callback page: slow on a busy 2-core machine.
+  await page.getByTestId('mail-oauth-success').waitFor({ timeout: 120_000 });
   expect(await page.getByTestId('mail-oauth-address').textContent()).toBe(address);
   await screenshot(page, `${shotPrefix}-${provider}-choose-start`);
   await page.getByTestId('mail-sync-start').click();

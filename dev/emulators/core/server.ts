@@ -33,6 +33,11 @@ export interface EmulatorServerOptions {
   counters?: () => Record<string, unknown>;
   /** Host name put in `url`: default `localhost` with TLS (the certificate's name), `127.0.0.1` without. */
   publicHost?: string;
+  /**
+   * Requests a plain-HTTP listener (listenBrowser) may answer: the pages a browser
+   * visits, so a newcomer's browser never meets the dev certificate. Others get 404.
+   */
+  browserPages?: (method: string, path: string) => boolean;
 }
 
 export interface EmulatorServer {
@@ -40,6 +45,10 @@ export interface EmulatorServer {
   readonly url: string;
   readonly port: number;
   listen(port?: number): Promise<string>;
+  /** Also serves `browserPages` over plain HTTP on localhost; resolves to `http://localhost:PORT`. */
+  listenBrowser(port?: number): Promise<string>;
+  /** `http://localhost:PORT` once listenBrowser resolved, else null. */
+  readonly browserUrl: string | null;
   close(): Promise<void>;
   /** Provider control routes (`/__control/seed`, `/__control/deliver`, extras); `POST /__control/reset` here runs after the core's reset. */
   readonly controls: Router;
@@ -75,6 +84,15 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
   const server = options.tls
     ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
     : http.createServer(listener);
+  const browserServer = http.createServer((incoming, outgoing) => {
+    const pathname = new URL(incoming.url ?? '/', 'http://localhost').pathname;
+    if (!options.browserPages?.(incoming.method ?? 'GET', pathname)) {
+      send(outgoing, { status: 404, body: { error: `${options.name} emulator: only sign-in pages are served over plain HTTP` } });
+      return;
+    }
+    listener(incoming, outgoing);
+  });
+  let browserUrl: string | null = null;
 
   async function handle(incoming: http.IncomingMessage, outgoing: http.ServerResponse): Promise<void> {
     const body = await readBody(incoming);
@@ -258,12 +276,27 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
         });
       });
     },
-    close() {
-      return new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
+    get browserUrl() {
+      return browserUrl;
+    },
+    listenBrowser(requestedPort = 0) {
+      return new Promise<string>((resolve, reject) => {
+        browserServer.once('error', reject);
+        browserServer.listen(requestedPort, '127.0.0.1', () => {
+          browserServer.off('error', reject);
+          browserUrl = `http://localhost:${(browserServer.address() as AddressInfo).port}`;
+          resolve(browserUrl);
+        });
       });
+    },
+    close() {
+      const stop = (s: http.Server) =>
+        new Promise<void>((resolve) => {
+          if (!s.listening) return resolve();
+          s.close(() => resolve());
+          s.closeAllConnections();
+        });
+      return Promise.all([stop(server), stop(browserServer)]).then(() => undefined);
     },
   };
 }

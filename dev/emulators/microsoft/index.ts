@@ -40,6 +40,12 @@ export interface MicrosoftEmulatorOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Mail sent to addresses without a mailbox here (e.g. Gmail users of the Google emulator). */
   externalDelivery?: ExternalDelivery;
+  /**
+   * Also serve the sign-in (authorize) pages over plain HTTP on this port (0: a free one), so a
+   * browser that does not trust the dev CA reaches them without a certificate warning. Tokens and
+   * Graph stay on HTTPS. Default: off.
+   */
+  browserPort?: number;
 }
 
 export interface MicrosoftEmulator {
@@ -49,6 +55,8 @@ export interface MicrosoftEmulator {
   authorityUrl: string;
   /** Graph root without version: MAIL_GRAPH_API_URL and the Graph client's baseUrl. */
   graphUrl: string;
+  /** `http://localhost:PORT` serving only the sign-in pages (MAIL_MICROSOFT_AUTHORIZE_URL), when browserPort was given. */
+  browserUrl: string | null;
   control: MicrosoftEmulatorControl;
   state: MicrosoftState;
   server: EmulatorServer;
@@ -91,6 +99,9 @@ function cost(req: EmulatorRequest): number {
   return 1;
 }
 
+/** What a browser visits during sign-in: the account picker / consent page and its form post. */
+const SIGN_IN_PAGE = /^\/[^/]+\/oauth2\/v2\.0\/(authorize|logout)$/i;
+
 export function createMicrosoftEmulator(options: Omit<MicrosoftEmulatorOptions, 'port'> = {}): { server: EmulatorServer; state: MicrosoftState } {
   const state = new MicrosoftState();
   const router = new Router({ caseInsensitive: true });
@@ -113,6 +124,7 @@ export function createMicrosoftEmulator(options: Omit<MicrosoftEmulatorOptions, 
     renderFault,
     cost,
     quota: { windows: QUOTA_WINDOWS, maxConcurrent: 4, enabled: false, reject: rejectOverQuota },
+    browserPages: (method, path) => SIGN_IN_PAGE.test(path) && (method === 'GET' || method === 'POST'),
     notFound: (req) =>
       isIdentityPath(req.path)
         ? { status: 404, body: { error: 'not_found', error_description: `No emulated endpoint ${req.method} ${req.path}` } }
@@ -137,10 +149,12 @@ export function createMicrosoftEmulator(options: Omit<MicrosoftEmulatorOptions, 
 export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions = {}): Promise<MicrosoftEmulator> {
   const { server, state } = createMicrosoftEmulator(options);
   const url = await server.listen(options.port ?? 0);
+  const browserUrl = options.browserPort === undefined ? null : await server.listenBrowser(options.browserPort);
   return {
     url,
     authorityUrl: url,
     graphUrl: url,
+    browserUrl,
     control: new MicrosoftEmulatorControl(url),
     state,
     server,

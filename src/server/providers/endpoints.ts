@@ -20,6 +20,7 @@ const ENV_NAMES: Record<keyof ProviderEndpoints, string> = {
   googleRevokeUrl: 'MAIL_GOOGLE_REVOKE_URL',
   googleApiUrl: 'MAIL_GOOGLE_API_URL',
   microsoftAuthorityUrl: 'MAIL_MICROSOFT_AUTHORITY_URL',
+  microsoftAuthorizeUrl: 'MAIL_MICROSOFT_AUTHORIZE_URL',
   graphApiUrl: 'MAIL_GRAPH_API_URL',
 };
 

@@ -55,6 +55,23 @@ export function knownAuthoritiesFor(endpoints: ProviderEndpoints): string[] {
   return url.hostname.toLowerCase() === DEFAULT_AUTHORITY_HOST ? [] : [url.host];
 }
 
+/**
+ * The sign-in URL handed to the browser. msal builds it on the authority (which must be
+ * https and is where tokens are fetched); MAIL_MICROSOFT_AUTHORIZE_URL moves only this
+ * browser-facing leg to another host, keeping tenant, path and query. Unset: unchanged.
+ */
+export function browserSignInUrl(url: string, endpoints: ProviderEndpoints): string {
+  if (!endpoints.microsoftAuthorizeUrl) return url;
+  const built = new URL(url);
+  const authority = new URL(endpoints.microsoftAuthorityUrl);
+  // msal read the endpoint from the authority's metadata: move it only if it is on the authority.
+  if (built.origin !== authority.origin) return url;
+  const authorityPath = authority.pathname.replace(/\/+$/, '');
+  const rest = built.pathname.startsWith(`${authorityPath}/`) ? built.pathname.slice(authorityPath.length) : built.pathname;
+  const target = new URL(endpoints.microsoftAuthorizeUrl);
+  return `${target.origin}${target.pathname.replace(/\/+$/, '')}${rest}${built.search}`;
+}
+
 export function createMsalApp(settings: MsalSettings): ConfidentialClientApplication {
   const { credentials, endpoints, timeoutMs } = settings;
   return new ConfidentialClientApplication({
@@ -77,7 +94,7 @@ export class MicrosoftOAuth {
 
   async authorizationUrl(req: AuthorizationRequest): Promise<string> {
     try {
-      return await createMsalApp(this.settings).getAuthCodeUrl({
+      const url = await createMsalApp(this.settings).getAuthCodeUrl({
         scopes: SCOPES,
         redirectUri: req.redirectUri,
         codeChallenge: req.codeChallenge,
@@ -89,6 +106,7 @@ export class MicrosoftOAuth {
         ...(req.loginHint ? { loginHint: req.loginHint } : { prompt: 'select_account' }),
         responseMode: 'query',
       });
+      return browserSignInUrl(url, this.settings.endpoints);
     } catch (e) {
       throw toProviderError(e, 'exchange');
     }

@@ -13,6 +13,7 @@ describe('provider endpoints', () => {
       MAIL_GOOGLE_REVOKE_URL: 'http://127.0.0.1:9000/revoke',
       MAIL_GOOGLE_API_URL: 'http://127.0.0.1:9000/',
       MAIL_MICROSOFT_AUTHORITY_URL: 'https://localhost:9443',
+      MAIL_MICROSOFT_AUTHORIZE_URL: 'http://localhost:9080',
       MAIL_GRAPH_API_URL: ' https://localhost:9443/graph ',
     });
     expect(endpoints).toEqual({
@@ -21,6 +22,7 @@ describe('provider endpoints', () => {
       googleRevokeUrl: 'http://127.0.0.1:9000/revoke',
       googleApiUrl: 'http://127.0.0.1:9000/',
       microsoftAuthorityUrl: 'https://localhost:9443',
+      microsoftAuthorizeUrl: 'http://localhost:9080',
       graphApiUrl: 'https://localhost:9443/graph',
     });
   });

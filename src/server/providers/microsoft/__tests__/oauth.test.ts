@@ -1,4 +1,6 @@
-import { MICROSOFT_DEMO_CLIENT_ID } from '../../../../../dev/emulators/microsoft';
+import { MICROSOFT_DEMO_CLIENT_ID, MICROSOFT_DEMO_CLIENT_SECRET, startMicrosoftEmulator } from '../../../../../dev/emulators/microsoft';
+import { resolveEndpoints } from '../../endpoints';
+import { createMicrosoftProvider } from '../index';
 import { ProviderError } from '../../errors';
 import { authorizationCallbackError } from '../index';
 import { answerConsent, link, pkce, REDIRECT_URI, sleep, startRig, VaultStandIn, type Rig } from './support';
@@ -40,6 +42,36 @@ describe('linking an Outlook account', () => {
     expect(q.get('state')).toBe('st-123');
     expect(q.get('prompt')).toBe('select_account');
     expect(q.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['offline_access', 'User.Read', 'Mail.ReadWrite', 'Mail.Send', 'openid']));
+  });
+
+  it('sends the browser to MAIL_MICROSOFT_AUTHORIZE_URL to sign in while tokens still come from the https authority', async () => {
+    const emulator = await startMicrosoftEmulator({ browserPort: 0 });
+    try {
+      await emulator.control.seed({ users: [{ address: ALICE, name: 'Alice', messages: 1 }] });
+      const browserUrl = emulator.browserUrl as string;
+      expect(browserUrl).toMatch(/^http:\/\/localhost:\d+$/);
+      const provider = createMicrosoftProvider({
+        credentials: { clientId: MICROSOFT_DEMO_CLIENT_ID, clientSecret: MICROSOFT_DEMO_CLIENT_SECRET, tenant: 'contoso.example' },
+        endpoints: resolveEndpoints({
+          MAIL_MICROSOFT_AUTHORITY_URL: emulator.authorityUrl,
+          MAIL_MICROSOFT_AUTHORIZE_URL: browserUrl,
+          MAIL_GRAPH_API_URL: emulator.graphUrl,
+        }),
+        timeoutMs: 5_000,
+      });
+      const { verifier, challenge } = pkce();
+      const url = new URL(await provider.authorizationUrl({ state: 'st-9', codeChallenge: challenge, redirectUri: REDIRECT_URI }));
+      expect(url.origin + url.pathname).toBe(`${browserUrl}/contoso.example/oauth2/v2.0/authorize`);
+      expect(url.searchParams.get('state')).toBe('st-9');
+      expect(url.searchParams.get('code_challenge')).toBe(challenge);
+      // The plain-HTTP listener serves the sign-in pages only, never tokens.
+      expect((await fetch(`${browserUrl}/contoso.example/oauth2/v2.0/token`, { method: 'POST' })).status).toBe(404);
+      const code = (await answerConsent(url.toString(), ALICE)).searchParams.get('code') ?? '';
+      const { profile } = await provider.exchangeCode(code, verifier, REDIRECT_URI);
+      expect(profile.address).toBe(ALICE);
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('goes straight to the known account when reconnecting with a login hint', async () => {
