@@ -17,6 +17,12 @@ const CONSOLE_HINT: Record<ProviderSettingsView['provider'], string> = {
     'Register an app in Microsoft Entra admin center → App registrations (platform "Web"), add the redirect URI below, and create a client secret under Certificates & secrets.',
 };
 
+/** The fields each provider's form shows: a server error about one of them is shown on it. */
+const PROVIDER_FIELDS: Record<ProviderSettingsView['provider'], ReadonlyArray<keyof FormValues>> = {
+  google: ['enabled', 'clientId', 'clientSecret'],
+  microsoft: ['enabled', 'clientId', 'clientSecret', 'tenant', 'cloud'],
+};
+
 export function ProviderSettingsForm({ value, onSaved }: { value: ProviderSettingsView; onSaved: (v: ProviderSettingsView) => void }) {
   const { t } = useMailTranslation();
   const api = useMailApi();
@@ -42,8 +48,10 @@ export function ProviderSettingsForm({ value, onSaved }: { value: ProviderSettin
       message.success(t('Saved'));
     } catch (e) {
       const err = e instanceof MailApiError ? e : new MailApiError(String(e));
-      setError(err.message);
-      if (err.field) form.setFields([{ name: err.field as keyof FormValues, errors: [err.message] }]);
+      // Once: next to the field it concerns, or above the button when it concerns no field shown here.
+      const field = err.field as keyof FormValues | undefined;
+      if (field && PROVIDER_FIELDS[provider].includes(field)) form.setFields([{ name: field, errors: [err.message] }]);
+      else setError(err.message);
     } finally {
       setSaving(false);
     }

@@ -2,6 +2,7 @@
 import type { Context } from '@nocobase/actions';
 import type { Viewer } from '../accounts/access';
 import { UserFacingError } from '../http/errors';
+import { paramsOf, rowId } from './params';
 
 export function viewerOf(ctx: Context): Viewer {
   const user = (ctx.auth as { user?: { id?: number | string } } | undefined)?.user;
@@ -11,18 +12,18 @@ export function viewerOf(ctx: Context): Viewer {
   return { userId: user.id, roleNames };
 }
 
+/** The JSON body; a 400 when it is not an object (see params.ts). */
 export function valuesOf(ctx: Context): Record<string, unknown> {
-  const params = ctx.action.params as { values?: Record<string, unknown> };
-  return params.values && typeof params.values === 'object' ? params.values : {};
+  return paramsOf(ctx).values;
 }
 
+/** A parameter from the query, else the body, unchecked: read it through a rule of params.ts. */
 export function paramOf(ctx: Context, name: string): unknown {
-  const params = ctx.action.params as Record<string, unknown>;
-  return params[name] ?? valuesOf(ctx)[name];
+  return paramsOf(ctx).get(name);
 }
 
+/** The mail account an action is about (`filterByTk`), checked to be a record id. */
 export function requiredTk(ctx: Context): string {
-  const tk = paramOf(ctx, 'filterByTk') ?? valuesOf(ctx).id;
-  if (tk === undefined || tk === null || tk === '') throw new UserFacingError(400, 'ACCOUNT_REQUIRED', 'Say which mail account (filterByTk).');
-  return String(tk);
+  const params = paramsOf(ctx);
+  return rowId(params.get('filterByTk') ?? params.values.id, 'filterByTk', { required: true, label: 'mail account' });
 }

@@ -11,6 +11,7 @@ import { appUrlOf, UserFacingError } from '../http/errors';
 import type { LinkFlow } from '../oauth/link-flow';
 import { redirectUriFor } from '../settings/validate';
 import { paramOf, requiredTk, valuesOf, viewerOf } from './context';
+import { oneOf, rowId, text } from './params';
 
 export interface SyncTrigger {
   /** Queue a run off the request path; never awaited by an action. */
@@ -40,7 +41,7 @@ export function mailAccountsActions(deps: MailAccountsDeps) {
   return {
     async list(ctx: Context, next: Next) {
       const viewer = viewerOf(ctx);
-      const everyone = paramOf(ctx, 'scope') === 'all' && (await deps.access().isSupervisor(viewer));
+      const everyone = oneOf(paramOf(ctx, 'scope'), 'scope', ['mine', 'all'], 'mine') === 'all' && (await deps.access().isSupervisor(viewer));
       const rows = await deps.accounts().listForUser(everyone ? null : viewer.userId);
       ctx.body = rows.map(toAccountView);
       await next();
@@ -54,14 +55,16 @@ export function mailAccountsActions(deps: MailAccountsDeps) {
     async authorize(ctx: Context, next: Next) {
       const viewer = viewerOf(ctx);
       const v = valuesOf(ctx);
-      const reconnect = v.accountId ? String(v.accountId) : null;
+      const reconnect = rowId(v.accountId, 'accountId', { label: 'mail account' });
+      const provider = text(v.provider, 'provider', { max: 40 }) ?? '';
+      const returnTo = text(v.returnTo, 'returnTo', { max: 2000 });
       if (reconnect) await accessible(viewer, reconnect, true);
       ctx.body = await deps.linkFlow().start({
         userId: viewer.userId,
-        provider: String(v.provider ?? ''),
+        provider,
         redirectUri: redirectUriFor(appUrlOf(ctx)),
         reconnectAccountId: reconnect,
-        returnTo: typeof v.returnTo === 'string' ? v.returnTo : null,
+        returnTo,
       });
       await next();
     },
@@ -69,12 +72,15 @@ export function mailAccountsActions(deps: MailAccountsDeps) {
     async callback(ctx: Context, next: Next) {
       const viewer = viewerOf(ctx);
       const v = valuesOf(ctx);
+      const state = text(v.state, 'state', { max: 500 });
+      if (!state) throw new UserFacingError(400, 'STATE_MISSING', 'The answer from the sign-in page is incomplete. Start linking the account again.', 'state');
       const result = await deps.linkFlow().complete({
         userId: viewer.userId,
-        state: String(v.state ?? ''),
-        code: typeof v.code === 'string' ? v.code : null,
-        error: typeof v.error === 'string' ? v.error : null,
-        errorDescription: typeof v.error_description === 'string' ? v.error_description : null,
+        state,
+        code: text(v.code, 'code', { max: 4000 }),
+        error: text(v.error, 'error', { max: 200 }),
+        // Microsoft's descriptions carry line breaks (a trace id on its own line).
+        errorDescription: text(v.error_description, 'error_description', { max: 4000, multiline: true }),
       });
       const id = String(result.account.get('id'));
       deps.sync()?.requestSync(id, 'sync');
@@ -86,8 +92,8 @@ export function mailAccountsActions(deps: MailAccountsDeps) {
       const viewer = viewerOf(ctx);
       const id = requiredTk(ctx);
       await accessible(viewer, id, true);
-      const raw = valuesOf(ctx).syncFrom;
-      const date = new Date(String(raw ?? ''));
+      const raw = text(valuesOf(ctx).syncFrom, 'syncFrom', { max: 64 });
+      const date = new Date(raw ?? '');
       if (!raw || Number.isNaN(date.getTime())) throw new UserFacingError(400, 'INVALID_DATE', 'Choose the date to sync mail from.', 'syncFrom');
       if (date.getTime() > Date.now()) throw new UserFacingError(400, 'INVALID_DATE', 'The sync start date cannot be in the future.', 'syncFrom');
       const { widened } = await deps.accounts().setSyncFrom(id, date);
@@ -116,12 +122,12 @@ export function mailAccountsActions(deps: MailAccountsDeps) {
 
     async syncNow(ctx: Context, next: Next) {
       const id = requiredTk(ctx);
+      const kind = oneOf(paramOf(ctx, 'kind'), 'kind', ['sync', 'resync'], 'sync');
       const row = await accessible(viewerOf(ctx), id);
       if (row.get('status') === 'paused') throw new UserFacingError(409, 'ACCOUNT_PAUSED', 'This account is paused. Resume it to sync.');
       if (row.get('status') === 'reauth_required') {
         throw new UserFacingError(409, 'REAUTH_REQUIRED', 'Access to this mailbox has to be renewed. Reconnect the account first.');
       }
-      const kind = paramOf(ctx, 'kind') === 'resync' ? 'resync' : 'sync';
       deps.sync()?.requestSync(id, kind);
       ctx.body = { queued: true, kind };
       await next();

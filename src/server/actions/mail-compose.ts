@@ -20,6 +20,7 @@ import { MailSender } from '../messages/send-mail';
 import type { MailSettingsService } from '../settings/settings-service';
 import { apiBaseOf, type AclRule } from './mail-messages';
 import { paramOf, valuesOf, viewerOf } from './context';
+import { rowId, text } from './params';
 
 export interface MailComposeDeps {
   db: Database;
@@ -51,7 +52,11 @@ export function mailComposeActions(deps: MailComposeDeps) {
       const base = apiBaseOf(ctx);
       ctx.body = await sender.draft(
         viewerOf(ctx),
-        { accountId: paramOf(ctx, 'accountId'), messageId: paramOf(ctx, 'filterByTk'), mode: paramOf(ctx, 'mode') },
+        {
+          accountId: rowId(paramOf(ctx, 'accountId'), 'accountId', { label: 'mail account' }),
+          messageId: rowId(paramOf(ctx, 'filterByTk'), 'filterByTk', { label: 'message' }),
+          mode: text(paramOf(ctx, 'mode'), 'mode', { max: 20 }) ?? undefined,
+        },
         (attachmentId) => links.url(base, attachmentId),
       );
       await next();

@@ -21,7 +21,7 @@ import { Op } from 'sequelize';
 import type { MailAccess } from '../accounts/access';
 import type { AccountService } from '../accounts/account-service';
 import { UserFacingError } from '../http/errors';
-import { MailActor, THREAD_NOT_FOUND, type MailActInput } from '../messages/act-on-mail';
+import { MailActor, type MailActInput } from '../messages/act-on-mail';
 import { AttachmentCache } from '../messages/attachment-cache';
 import { AttachmentDelivery, type Delivery } from '../messages/attachment-delivery';
 import { renderMessageBody } from '../messages/body';
@@ -29,9 +29,10 @@ import { isRasterImage } from '../messages/download-headers';
 import { resolveFolders, type FolderSelector } from '../messages/folders';
 import { InlineImageLinks } from '../messages/inline-links';
 import { ThreadLister } from '../messages/thread-list';
-import { ATTACHMENT_NOT_FOUND, isRowId, MailVisibility, type Raw } from '../messages/visibility';
+import { ATTACHMENT_NOT_FOUND, MailVisibility, type Raw } from '../messages/visibility';
 import type { MailSettingsService } from '../settings/settings-service';
 import { paramOf, viewerOf } from './context';
+import { flag, rowId, rowIdList, text, wholeNumber } from './params';
 
 export interface MailMessagesDeps {
   db: Database;
@@ -74,26 +75,13 @@ export const MAIL_MESSAGE_ACL: AclRule[] = [
 
 const FOLDER_ROLE = /^[a-z_]{1,32}$/;
 
-function flag(value: unknown): boolean {
-  return value === true || value === 1 || value === '1' || value === 'true';
-}
-
-function idParam(ctx: Context, notFound: () => UserFacingError): string {
-  const raw = paramOf(ctx, 'filterByTk');
-  const id = typeof raw === 'number' ? String(raw) : raw;
-  if (!isRowId(id)) throw notFound();
-  return id;
-}
-
-function listParam(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value === 'string' && value) return value.split(',');
-  if (typeof value === 'number') return [String(value)];
-  return [];
+/** The record an action is about: a malformed id is a 400 naming filterByTk, a missing record the action's 404. */
+function idParam(ctx: Context, label: string): string {
+  return rowId(paramOf(ctx, 'filterByTk'), 'filterByTk', { required: true, label });
 }
 
 function actInput(ctx: Context): MailActInput {
-  return { action: paramOf(ctx, 'action'), folderId: paramOf(ctx, 'folderId') };
+  return { action: text(paramOf(ctx, 'action'), 'action', { max: 40 }), folderId: rowId(paramOf(ctx, 'folderId'), 'folderId', { label: 'folder' }) };
 }
 
 /** `/api/` (or `/<public path>/api/`): inline links are relative to the API the page already talks to. */
@@ -113,7 +101,6 @@ export function mailMessagesActions(deps: MailMessagesDeps) {
   const links = new InlineImageLinks(deps.linkSecret ?? process.env.APP_KEY);
   const lister = new ThreadLister(deps.db);
   const delivery = new AttachmentDelivery(deps.db, cache, deps.accounts, async () => (await deps.settings().general()).attachmentSizeLimitMb);
-  const notFoundMessage = () => new UserFacingError(404, 'MESSAGE_NOT_FOUND', 'This message does not exist or was deleted.');
   const actor = new MailActor({ db: deps.db, accounts: deps.accounts, access: deps.access, requestSync: deps.requestSync });
 
   /** contentId → signed link, for the message's inline raster images. */
@@ -134,63 +121,64 @@ export function mailMessagesActions(deps: MailMessagesDeps) {
   const handlers: Record<MailMessageActionName, Handler> = {
     async 'mailThreads:browse'(ctx, next) {
       const viewer = viewerOf(ctx);
-      const accountIds = await visibility.accountIds(viewer, listParam(paramOf(ctx, 'accountId')));
-      const role = paramOf(ctx, 'folderRole');
-      const folderId = paramOf(ctx, 'folderId');
+      const accountIds = await visibility.accountIds(viewer, rowIdList(paramOf(ctx, 'accountId'), 'accountId'));
+      const role = text(paramOf(ctx, 'folderRole'), 'folderRole', { max: 32 });
+      const folderId = rowId(paramOf(ctx, 'folderId'), 'folderId', { label: 'folder' });
       let selector: FolderSelector = null;
-      if (typeof role === 'string' && role) {
-        if (!FOLDER_ROLE.test(role)) throw new UserFacingError(400, 'INVALID_FOLDER', 'Unknown folder.');
+      if (role) {
+        if (!FOLDER_ROLE.test(role)) throw new UserFacingError(400, 'INVALID_FOLDER', 'Unknown folder.', 'folderRole');
         selector = { role };
-      } else if (folderId !== undefined && folderId !== null && folderId !== '') {
-        const id = String(folderId);
-        if (!isRowId(id)) throw new UserFacingError(400, 'INVALID_FOLDER', 'Unknown folder.');
-        selector = { folderId: id };
+      } else if (folderId) {
+        selector = { folderId };
       }
       const folders = await resolveFolders(deps.db, accountIds, selector);
-      const search = paramOf(ctx, 'q');
+      const search = text(paramOf(ctx, 'q'), 'q', { max: 1000 });
       ctx.body = await lister.list({
         accountIds,
         folders,
-        search: typeof search === 'string' ? search.slice(0, 200) : null,
-        page: Number(paramOf(ctx, 'page') ?? 1),
-        pageSize: Number(paramOf(ctx, 'pageSize') ?? 50),
+        search: search ? search.slice(0, 200) : null,
+        page: wholeNumber(paramOf(ctx, 'page'), 'page', { min: 1, max: 1_000_000 }, 1),
+        pageSize: wholeNumber(paramOf(ctx, 'pageSize'), 'pageSize', { min: 1, max: 500 }, 50),
       });
       await next();
     },
 
     async 'mailThreads:act'(ctx, next) {
-      ctx.body = await actor.onThread(viewerOf(ctx), idParam(ctx, THREAD_NOT_FOUND), actInput(ctx));
+      ctx.body = await actor.onThread(viewerOf(ctx), idParam(ctx, 'conversation'), actInput(ctx));
       await next();
     },
 
     async 'mailMessages:act'(ctx, next) {
-      ctx.body = await actor.onMessage(viewerOf(ctx), idParam(ctx, notFoundMessage), actInput(ctx));
+      ctx.body = await actor.onMessage(viewerOf(ctx), idParam(ctx, 'message'), actInput(ctx));
       await next();
     },
 
     async 'mailMessages:body'(ctx, next) {
       const viewer = viewerOf(ctx);
-      const message = await visibility.message(viewer, idParam(ctx, notFoundMessage));
+      const allowRemoteImages = flag(paramOf(ctx, 'allowRemoteImages'), 'allowRemoteImages');
+      const message = await visibility.message(viewer, idParam(ctx, 'message'));
       ctx.body = renderMessageBody({
         html: message.html as string | null,
         text: message.text as string | null,
         cidMap: await inlineImages(ctx, String(message.id)),
-        allowRemoteImages: flag(paramOf(ctx, 'allowRemoteImages')),
+        allowRemoteImages,
       });
       await next();
     },
 
     async 'mailAttachments:download'(ctx, next) {
       const viewer = viewerOf(ctx);
-      const attachment = await visibility.attachment(viewer, idParam(ctx, ATTACHMENT_NOT_FOUND));
-      send(ctx, await delivery.deliver(attachment, { wantInline: flag(paramOf(ctx, 'inline')) }));
+      const wantInline = flag(paramOf(ctx, 'inline'), 'inline');
+      const attachment = await visibility.attachment(viewer, idParam(ctx, 'attachment'));
+      send(ctx, await delivery.deliver(attachment, { wantInline }));
       await next();
     },
 
     async 'mailAttachments:inline'(ctx, next) {
-      const id = idParam(ctx, ATTACHMENT_NOT_FOUND);
-      const expires = paramOf(ctx, 'expires');
-      if (!links.verify({ attachmentId: id, expires, signature: paramOf(ctx, 'signature') })) throw ATTACHMENT_NOT_FOUND();
+      const id = idParam(ctx, 'attachment');
+      const expires = text(paramOf(ctx, 'expires'), 'expires', { max: 20 });
+      const signature = text(paramOf(ctx, 'signature'), 'signature', { max: 200 });
+      if (!links.verify({ attachmentId: id, expires, signature })) throw ATTACHMENT_NOT_FOUND();
       const attachment = await visibility.attachmentUnchecked(id);
       if (!attachment || !isRasterImage(attachment.contentType as string)) throw ATTACHMENT_NOT_FOUND();
       send(ctx, await delivery.deliver(attachment, { wantInline: true, maxAgeSeconds: Math.min(3600, links.secondsLeft(Number(expires))) }));

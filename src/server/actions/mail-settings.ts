@@ -7,13 +7,9 @@ import type { Context, Next } from '@nocobase/actions';
 import { appUrlOf, UserFacingError } from '../http/errors';
 import type { MailSettingsService } from '../settings/settings-service';
 import { redirectUriFor, SettingsValidationError } from '../settings/validate';
+import { valuesOf } from './context';
+import { flag } from './params';
 
-type Values = Record<string, unknown>;
-
-function valuesOf(ctx: Context): Values {
-  const values = (ctx.action.params as { values?: Values }).values;
-  return values && typeof values === 'object' ? values : {};
-}
 
 function asUserError(e: unknown): unknown {
   return e instanceof SettingsValidationError ? new UserFacingError(400, 'INVALID_SETTINGS', e.message, e.field) : e;
@@ -30,13 +26,14 @@ export function mailSettingsActions(service: () => MailSettingsService) {
     async set(ctx: Context, next: Next) {
       try {
         const v = valuesOf(ctx);
+        // Types and text are checked by validateProviderSettings, which names the field.
         ctx.body = await service().save({
-          provider: String(v.provider ?? ''),
-          enabled: v.enabled === undefined ? undefined : Boolean(v.enabled),
-          clientId: v.clientId as string | undefined,
-          clientSecret: v.clientSecret as string | undefined,
-          tenant: v.tenant as string | undefined,
-          cloud: v.cloud as string | undefined,
+          provider: v.provider,
+          enabled: v.enabled === undefined || v.enabled === null ? undefined : flag(v.enabled, 'enabled'),
+          clientId: v.clientId,
+          clientSecret: v.clientSecret,
+          tenant: v.tenant,
+          cloud: v.cloud,
         });
       } catch (e) {
         throw asUserError(e);

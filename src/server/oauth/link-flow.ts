@@ -37,7 +37,7 @@ export class LinkFlow {
 
   async start(input: StartLinkInput): Promise<{ url: string }> {
     if (!isProviderName(input.provider)) {
-      throw new UserFacingError(400, 'UNKNOWN_PROVIDER', 'Choose Google or Microsoft.');
+      throw new UserFacingError(400, 'UNKNOWN_PROVIDER', 'Choose Google or Microsoft.', 'provider');
     }
     const provider = input.provider;
     // Refused rather than dropped: a caller sending another site's address should learn it is not accepted.

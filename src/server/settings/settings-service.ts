@@ -3,6 +3,7 @@
  * secret is sealed before it is stored and only ever leaves this service as
  * "set / not set"; `credentials()` is for server-side use only.
  */
+import { UserFacingError } from '../http/errors';
 import type { Database } from '@nocobase/database';
 import type { SecretBox } from '../oauth/secret-box';
 import type { ProviderSettingsView } from '../../shared/wire-types';
@@ -27,9 +28,12 @@ export interface ProviderCredentialsRecord {
   cloud: MicrosoftCloud;
 }
 
-export class ProviderNotConfiguredError extends Error {
+/** A user-facing 400 wherever it surfaces (linking, sending, acting on mail): an admin has to act. */
+export class ProviderNotConfiguredError extends UserFacingError {
   constructor(readonly provider: ProviderName) {
     super(
+      400,
+      'PROVIDER_NOT_CONFIGURED',
       `${provider === 'google' ? 'Google' : 'Microsoft'} is not configured yet. Ask an administrator to enter its Client ID and Client Secret under Settings → Email settings.`,
     );
     this.name = 'ProviderNotConfiguredError';

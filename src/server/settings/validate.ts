@@ -9,20 +9,21 @@ export const PROVIDERS: readonly ProviderName[] = ['google', 'microsoft'] as con
 export const MICROSOFT_CLOUDS = ['global', 'usgov', 'china'] as const satisfies readonly MicrosoftCloudName[];
 export type MicrosoftCloud = (typeof MICROSOFT_CLOUDS)[number];
 
+/** As received: every field is checked here, whatever its type. */
 export interface ProviderSettingsInput {
-  provider: string;
+  provider: unknown;
   enabled?: boolean;
-  clientId?: string | null;
+  clientId?: unknown;
   /** Omitted or empty: keep the stored secret. */
-  clientSecret?: string | null;
-  tenant?: string | null;
-  cloud?: string | null;
+  clientSecret?: unknown;
+  tenant?: unknown;
+  cloud?: unknown;
 }
 
 export interface GeneralSettingsInput {
-  syncIntervalMinutes?: number | string | null;
-  defaultSyncWindowDays?: number | string | null;
-  attachmentSizeLimitMb?: number | string | null;
+  syncIntervalMinutes?: unknown;
+  defaultSyncWindowDays?: unknown;
+  attachmentSizeLimitMb?: unknown;
   supervisorRoles?: unknown;
 }
 
@@ -38,6 +39,20 @@ export class SettingsValidationError extends Error {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT_ALIASES = ['common', 'organizations', 'consumers'];
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+const LABELS: Record<string, string> = { clientId: 'Client ID', clientSecret: 'Client Secret', tenant: 'Tenant', cloud: 'Cloud' };
+
+/** A text field of the form: absent is empty; anything but text, control characters or a huge value is refused. */
+function textInput(field: keyof typeof LABELS, value: unknown, max = 1000): string {
+  if (value === undefined || value === null) return '';
+  const label = LABELS[field];
+  if (typeof value !== 'string') throw new SettingsValidationError(field, `${label} must be text.`);
+  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value)) {
+    throw new SettingsValidationError(field, `${label} contains invisible control characters. Copy it again from the provider console.`);
+  }
+  if (value.length > max) throw new SettingsValidationError(field, `${label} is longer than ${max} characters.`);
+  return value.trim();
+}
 
 export function isProviderName(value: unknown): value is ProviderName {
   return typeof value === 'string' && (PROVIDERS as readonly string[]).includes(value);
@@ -62,10 +77,10 @@ export function validateProviderSettings(input: ProviderSettingsInput, hasStored
   }
   const provider = input.provider;
   const enabled = input.enabled !== false;
-  const clientId = (input.clientId ?? '').trim();
-  const clientSecret = (input.clientSecret ?? '').trim();
-  const tenant = ((input.tenant ?? '').trim() || 'common').toLowerCase();
-  const cloud = ((input.cloud ?? '').trim() || 'global') as MicrosoftCloud;
+  const clientId = textInput('clientId', input.clientId);
+  const clientSecret = textInput('clientSecret', input.clientSecret);
+  const tenant = (textInput('tenant', input.tenant, 300) || 'common').toLowerCase();
+  const cloud = (textInput('cloud', input.cloud, 40) || 'global') as MicrosoftCloud;
 
   if (enabled && !clientId) {
     throw new SettingsValidationError('clientId', 'Client ID is required to enable this provider.');
@@ -130,9 +145,14 @@ function roleNames(value: unknown): string[] {
   return [...new Set(value.map((v: string) => v.trim()))];
 }
 
+/**
+ * A whole number in range, never adjusted: 0, -5, 2.5, "1e2" or "0x10" are refused
+ * with the allowed range rather than clamped, rounded or read some other way.
+ * Left out (undefined): the default; sent empty (null, ""): refused.
+ */
 function wholeNumber(field: NumericGeneralField, value: unknown, min: number, max: number, label: string): number {
-  if (value === undefined || value === null || value === '') return GENERAL_DEFAULTS[field];
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
+  if (value === undefined) return GENERAL_DEFAULTS[field];
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d{1,12}\s*$/.test(value) ? Number(value.trim()) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new SettingsValidationError(field, `${label} must be a whole number from ${min} to ${max}.`);
   }
@@ -148,7 +168,10 @@ export function validateGeneralSettings(input: GeneralSettingsInput): Normalized
   };
 }
 
+/** The app page Google and Microsoft send the browser back to, with the one-time code and state in its query. */
+export const OAUTH_CALLBACK_PATH = '/admin/settings/mail/oauth2';
+
 /** The redirect URI an admin registers at Google and Microsoft. */
 export function redirectUriFor(appUrl: string): string {
-  return `${appUrl.replace(/\/+$/, '')}/admin/settings/mail/oauth2`;
+  return `${appUrl.replace(/\/+$/, '')}${OAUTH_CALLBACK_PATH}`;
 }

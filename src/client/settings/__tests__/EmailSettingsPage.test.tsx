@@ -66,7 +66,7 @@ describe('Email settings page', () => {
     expect(screen.getByText('A secret is set. Leave blank to keep it; type a new one to replace it.')).toBeInTheDocument();
   });
 
-  it('shows the server explanation next to the field that is wrong', async () => {
+  it('shows the server explanation once, next to the field that is wrong', async () => {
     const { api } = memoryApi(snapshot);
     renderPage(api);
     const user = userEvent.setup();
@@ -74,10 +74,48 @@ describe('Email settings page', () => {
     await user.type(await screen.findByTestId('mail-microsoft-client-id'), 'not-a-guid');
     await user.type(screen.getByTestId('mail-microsoft-client-secret'), 'secret');
     await user.click(screen.getByTestId('mail-microsoft-save'));
-    const alert = await screen.findByTestId('mail-microsoft-error');
-    expect(alert).toHaveTextContent('GUID');
     const form = screen.getByTestId('mail-settings-form-microsoft');
-    expect(within(form).getAllByText('The Microsoft Application (client) ID is a GUID.').length).toBeGreaterThan(0);
+    await waitFor(() => expect(within(form).getAllByText('The Microsoft Application (client) ID is a GUID.')).toHaveLength(1));
+    expect(screen.queryByTestId('mail-microsoft-error')).toBeNull();
+  });
+
+  it('shows an error that concerns no field of the form once, above the button', async () => {
+    const { api } = memoryApi(snapshot);
+    api.saveProvider = async () => {
+      throw new MailApiError('Unknown provider "yahoo". Use "google" or "microsoft".', 'INVALID_SETTINGS', 'provider', 400);
+    };
+    renderPage(api);
+    const user = userEvent.setup();
+    await user.type(await screen.findByTestId('mail-google-client-id'), 'abc.apps.googleusercontent.com');
+    await user.click(screen.getByTestId('mail-google-save'));
+    expect(await screen.findByTestId('mail-google-error')).toHaveTextContent('Unknown provider');
+    expect(screen.getAllByText('Unknown provider "yahoo". Use "google" or "microsoft".')).toHaveLength(1);
+  });
+
+  it.each([
+    ['mail-general-interval', '0', 'Enter a whole number from 1 to 1440'],
+    ['mail-general-window', '-5', 'Enter a whole number from 1 to 3650'],
+    ['mail-general-attachment-limit', '500', 'Enter a whole number from 1 to 150'],
+  ])('refuses %s = %s with one message instead of changing the number', async (testId, typed, explanation) => {
+    const { api } = memoryApi(snapshot);
+    const savedGeneral: unknown[] = [];
+    api.saveGeneral = async (input) => {
+      savedGeneral.push(input);
+      return input;
+    };
+    renderPage(api);
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('mail-tab-general'));
+    const input = await screen.findByTestId(testId);
+    await user.clear(input);
+    await user.type(input, typed);
+    await user.click(screen.getByTestId('mail-general-save'));
+    const form = screen.getByTestId('mail-settings-form-general');
+    await waitFor(() => expect(within(form).getAllByText(explanation)).toHaveLength(1));
+    // What the admin typed stays as typed (not clamped to the nearest allowed value), and nothing is saved.
+    await user.tab();
+    expect(input).toHaveValue(typed);
+    expect(savedGeneral).toEqual([]);
   });
 
   it('tells the admin when settings cannot be loaded', async () => {

@@ -146,12 +146,15 @@ describe('reading mail: bodies, attachments and the mailbox list', () => {
       expect(body.remoteImagesBlocked).toBe(0);
     });
 
-    it("answers 404 for another user's message, an unknown id and a malformed id", async () => {
-      for (const tk of [ids.hostile, '999999', 'abc']) {
+    it("answers 404 for another user's message and an unknown id, 400 naming filterByTk for a malformed id", async () => {
+      for (const tk of [ids.hostile, '999999']) {
         const res = await b.get(`/mailMessages:body?filterByTk=${tk}`);
         expect(res.status, tk).toBe(404);
         expect(res.text).not.toContain('Quarterly');
       }
+      const malformed = await b.get('/mailMessages:body?filterByTk=abc');
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.errors[0].field).toBe('filterByTk');
       expect((await a.get(`/mailMessages:body?filterByTk=${ids.bMessage}`)).status).toBe(404);
       expect((await anonymous.get(`/mailMessages:body?filterByTk=${ids.hostile}`)).status).toBe(401);
     });

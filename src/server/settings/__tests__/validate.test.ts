@@ -24,6 +24,15 @@ describe('provider settings validation', () => {
     [{ provider: 'microsoft', clientId: 'not-a-guid', clientSecret: 'x' }, 'clientId'],
     [{ provider: 'microsoft', clientId: '1b2c3d4e-0000-1111-2222-333344445555', clientSecret: 'x', tenant: 'bad tenant' }, 'tenant'],
     [{ provider: 'microsoft', clientId: '1b2c3d4e-0000-1111-2222-333344445555', clientSecret: 'x', cloud: 'mars' }, 'cloud'],
+    // Not text at all, or text with invisible characters: refused, never a server error.
+    [{ provider: 'microsoft', clientId: '1b2c3d4e-0000-1111-2222-333344445555', clientSecret: 'x', tenant: 42 }, 'tenant'],
+    [{ provider: 'microsoft', clientId: '1b2c3d4e-0000-1111-2222-333344445555', clientSecret: 'x', tenant: ['common'] }, 'tenant'],
+    [{ provider: 'microsoft', clientId: '1b2c3d4e-0000-1111-2222-333344445555', clientSecret: 'x', cloud: { $ne: 1 } }, 'cloud'],
+    [{ provider: 'google', clientId: { id: 1 }, clientSecret: 'x' }, 'clientId'],
+    [{ provider: 'google', clientId: 'abc\u0000.apps.googleusercontent.com', clientSecret: 'x' }, 'clientId'],
+    [{ provider: 'google', clientId: 'abc.apps.googleusercontent.com', clientSecret: 12345 }, 'clientSecret'],
+    [{ provider: 'google', clientId: 'abc.apps.googleusercontent.com', clientSecret: 'x'.repeat(5000) }, 'clientSecret'],
+    [{ provider: ['google'] }, 'provider'],
   ])('rejects %j on field %s with an explanation', (input, field) => {
     expect(() => validateProviderSettings(input, false)).toThrow(expect.objectContaining({ field }));
   });
@@ -57,8 +66,23 @@ describe('general settings validation', () => {
     [{ defaultSyncWindowDays: 99999 }, 'defaultSyncWindowDays'],
     [{ attachmentSizeLimitMb: 'lots' }, 'attachmentSizeLimitMb'],
     [{ supervisorRoles: 'admin' }, 'supervisorRoles'],
+    // Out of range or not plainly a whole number: refused with the range, never clamped, rounded or defaulted.
+    [{ syncIntervalMinutes: -5 }, 'syncIntervalMinutes'],
+    [{ syncIntervalMinutes: '0' }, 'syncIntervalMinutes'],
+    [{ syncIntervalMinutes: null }, 'syncIntervalMinutes'],
+    [{ syncIntervalMinutes: '' }, 'syncIntervalMinutes'],
+    [{ defaultSyncWindowDays: '1e2' }, 'defaultSyncWindowDays'],
+    [{ defaultSyncWindowDays: '0x10' }, 'defaultSyncWindowDays'],
+    [{ attachmentSizeLimitMb: true }, 'attachmentSizeLimitMb'],
+    [{ attachmentSizeLimitMb: [5] }, 'attachmentSizeLimitMb'],
+    [{ attachmentSizeLimitMb: -1 }, 'attachmentSizeLimitMb'],
   ])('rejects %j on field %s', (input, field) => {
     expect(() => validateGeneralSettings(input)).toThrow(expect.objectContaining({ field }));
+  });
+
+  it('says the allowed range when a number is out of it', () => {
+    expect(() => validateGeneralSettings({ syncIntervalMinutes: 0 })).toThrow('Sync interval (minutes) must be a whole number from 1 to 1440.');
+    expect(() => validateGeneralSettings({ attachmentSizeLimitMb: -5 })).toThrow('Attachment size limit (MB) must be a whole number from 1 to 150.');
   });
 });
 
