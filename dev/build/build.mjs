@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the plugin the way the NocoBase host loads it:
 //   dist/server/index.js          CommonJS, default export = server Plugin class, third-party deps bundled in
+//   dist/server/html-worker.js    worker thread that sanitizes big mail bodies off the event loop
 //   dist/server/collections/*.js  one module per collection (the host imports this folder itself)
 //   dist/server/migrations/*.js   one module per migration (the host runs them on upgrade)
 //   dist/client/index.js          UMD bundle, AMD id = package name, host-provided modules external
@@ -80,6 +81,8 @@ async function buildServer() {
     }
   };
   collect(await esbuild({ ...common, entryPoints: [path.join(root, 'src/server/index.ts')], outfile: path.join(dist, 'server/index.js') }));
+  // The HTML sanitizer's worker thread (src/server/security/html-pool.ts starts it from next to index.js).
+  collect(await esbuild({ ...common, entryPoints: [path.join(root, 'src/server/security/html-worker.ts')], outfile: path.join(dist, 'server/html-worker.js') }));
   // The host imports every module of these folders itself: collections on load, migrations on upgrade.
   for (const folder of ['collections', 'migrations']) {
     const dir = path.join(root, 'src/server', folder);
