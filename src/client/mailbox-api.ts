@@ -79,6 +79,8 @@ export interface MessageBody {
   text: string;
   remoteImagesBlocked: number;
   hasRemoteContent: boolean;
+  /** Set (html empty) when the body is too large to display: the reader downloads it instead. */
+  tooLarge?: { chars: number; limitChars: number };
 }
 
 export type { ComposeDraft, ComposeMode, ComposeUpload, MailActRequest, SendRequest, SendResult, WireAddress };
@@ -115,8 +117,11 @@ export interface MailboxApi {
   threadMessages(threadId: string): Promise<MailMessageView[]>;
   messageBody(messageId: string, allowRemoteImages: boolean): Promise<MessageBody>;
   downloadAttachment(attachmentId: string): Promise<Blob>;
+  /** A body too large to display, as the file the server names. */
+  downloadMessageBody(messageId: string): Promise<{ blob: Blob; filename: string }>;
   act(target: MailActTarget, request: MailActRequest): Promise<ThreadActState>;
-  composeDraft(start: ComposeStart): Promise<ComposeDraft>;
+  /** `allowRemoteImages`: the quote with the original's remote images (the writer chose "Show images"). */
+  composeDraft(start: ComposeStart, options?: { allowRemoteImages?: boolean }): Promise<ComposeDraft>;
   send(request: SendRequest): Promise<SendResult>;
 }
 
@@ -207,6 +212,7 @@ function toDraft(r: Row, start: ComposeStart): ComposeDraft {
     cc: wireAddresses(r.cc),
     subject: str(r.subject),
     quotedHtml: str(r.quotedHtml),
+    quotedRemoteImagesBlocked: Number(r.quotedRemoteImagesBlocked ?? 0) || 0,
     forwardAttachments: Array.isArray(r.forwardAttachments)
       ? (r.forwardAttachments as Row[]).map((a) => ({ id: str(a.id), filename: str(a.filename) || 'attachment', contentType: str(a.contentType) || 'application/octet-stream', size: Number(a.size ?? 0) }))
       : [],
@@ -281,12 +287,30 @@ export function createMailboxApi(client: APIClient): MailboxApi {
       }
     },
 
+    async downloadMessageBody(messageId) {
+      try {
+        const res = await client.request<Blob>({ url: `mailMessages:downloadBody?${query({ filterByTk: messageId })}`, method: 'get', responseType: 'blob', skipNotify: true });
+        const disposition = String((res.headers as Record<string, unknown> | undefined)?.['content-disposition'] ?? '');
+        const named = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+        let filename = 'message.html';
+        try {
+          if (named) filename = decodeURIComponent(named[1]);
+        } catch {
+          // keep the default name
+        }
+        return { blob: res.data, filename };
+      } catch (e) {
+        throw await blobError(e);
+      }
+    },
+
     async act(target, request) {
       return toActState(await callMailAction<Row>(client, `${target.resource}:act?${query({ filterByTk: target.id })}`, request));
     },
 
-    async composeDraft(start) {
-      const params = start.mode === 'new' ? { accountId: start.accountId, mode: start.mode } : { filterByTk: start.messageId, mode: start.mode };
+    async composeDraft(start, options) {
+      const images = options?.allowRemoteImages ? { allowRemoteImages: 1 } : {};
+      const params = start.mode === 'new' ? { accountId: start.accountId, mode: start.mode } : { filterByTk: start.messageId, mode: start.mode, ...images };
       return toDraft(await callMailAction<Row>(client, `mailMessages:compose?${query(params)}`), start);
     },
 

@@ -113,8 +113,14 @@ export interface ComposeDraft {
   to: WireAddress[];
   cc: WireAddress[];
   subject: string;
-  /** Sanitized HTML of the quoted original, shown under what the writer types and sent with it. */
+  /**
+   * Sanitized HTML of the quoted original as the compose form shows it: remote
+   * images held back unless the draft was asked for with `allowRemoteImages=1`.
+   * What is sent is built again on the server from the original.
+   */
   quotedHtml: string;
+  /** Remote images held back in quotedHtml ("Show images" brings them). */
+  quotedRemoteImagesBlocked: number;
   /** Forward: the original's files (row ids), sent along unless the writer removes them. */
   forwardAttachments: Array<{ id: string; filename: string; contentType: string; size: number }>;
 }

@@ -147,7 +147,7 @@ export function ComposeEditor({ session, draft, accounts, onSent, onDiscard, req
           }}
         />
       </Form>
-      {draft.quotedHtml && <QuotedOriginal html={draft.quotedHtml} include={includeQuote} onIncludeChange={setIncludeQuote} />}
+      {draft.quotedHtml && <QuotedOriginal draft={draft} include={includeQuote} onIncludeChange={setIncludeQuote} />}
       <div style={{ marginTop: 12 }}>
         <ComposeAttachments
           files={listed}

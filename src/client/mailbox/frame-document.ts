@@ -5,7 +5,7 @@
  * lets something through. The frame itself is sandboxed without scripts.
  */
 
-/** Styles shared by the frame and the height measurement, so both lay out the same. */
+/** The frame's own styles for the message (the page measures `.nm-frame-root` to size the frame). */
 export const FRAME_BASE_CSS = [
   '.nm-frame-root{display:flow-root;font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;font-size:14px;line-height:1.5;color:#1f1f1f;overflow-wrap:anywhere;word-break:break-word;}',
   '.nm-frame-root img{max-width:100%;height:auto;}',

@@ -20,7 +20,7 @@ import { MailSender } from '../messages/send-mail';
 import type { MailSettingsService } from '../settings/settings-service';
 import { apiBaseOf, type AclRule } from './mail-messages';
 import { paramOf, valuesOf, viewerOf } from './context';
-import { rowId, text } from './params';
+import { flag, rowId, text } from './params';
 
 export interface MailComposeDeps {
   db: Database;
@@ -56,6 +56,8 @@ export function mailComposeActions(deps: MailComposeDeps) {
           accountId: rowId(paramOf(ctx, 'accountId'), 'accountId', { label: 'mail account' }),
           messageId: rowId(paramOf(ctx, 'filterByTk'), 'filterByTk', { label: 'message' }),
           mode: text(paramOf(ctx, 'mode'), 'mode', { max: 20 }) ?? undefined,
+          // The quote's remote images, when the writer chose "Show images" for it.
+          allowRemoteImages: flag(paramOf(ctx, 'allowRemoteImages'), 'allowRemoteImages'),
         },
         (attachmentId) => links.url(base, attachmentId),
       );

@@ -3,7 +3,9 @@
  * body made safe to display, and its attachments.
  *
  * - `mailThreads:browse`: conversations of a folder (or all mail), newest first, with search.
- * - `mailMessages:body`: sanitized HTML (remote images blocked unless asked), inline images linked.
+ * - `mailMessages:body`: sanitized HTML (remote images blocked unless asked), inline images linked;
+ *   a body too large to display answers `tooLarge` instead.
+ * - `mailMessages:downloadBody`: the stored HTML (or text) part as a file, for bodies too large to display.
  * - `mailAttachments:download`: the file, with headers that keep it from running in the app.
  * - `mailAttachments:inline`: an inline image through a short-lived signed link (the
  *   sandboxed message frame sends no credentials), raster images only.
@@ -24,8 +26,8 @@ import { UserFacingError } from '../http/errors';
 import { MailActor, type MailActInput } from '../messages/act-on-mail';
 import { AttachmentCache } from '../messages/attachment-cache';
 import { AttachmentDelivery, type Delivery } from '../messages/attachment-delivery';
-import { renderMessageBody } from '../messages/body';
-import { isRasterImage } from '../messages/download-headers';
+import { BodyCache, renderMessageBody } from '../messages/body';
+import { downloadHeaders, isRasterImage } from '../messages/download-headers';
 import { resolveFolders, type FolderSelector } from '../messages/folders';
 import { InlineImageLinks } from '../messages/inline-links';
 import { ThreadLister } from '../messages/thread-list';
@@ -53,6 +55,7 @@ export const MAIL_MESSAGE_ACTIONS = [
   'mailThreads:browse',
   'mailThreads:act',
   'mailMessages:body',
+  'mailMessages:downloadBody',
   'mailMessages:act',
   'mailAttachments:download',
   'mailAttachments:inline',
@@ -68,7 +71,7 @@ export interface AclRule {
 
 export const MAIL_MESSAGE_ACL: AclRule[] = [
   { resource: 'mailThreads', actions: ['browse', 'act'], role: 'loggedIn' },
-  { resource: 'mailMessages', actions: ['body', 'act'], role: 'loggedIn' },
+  { resource: 'mailMessages', actions: ['body', 'downloadBody', 'act'], role: 'loggedIn' },
   { resource: 'mailAttachments', actions: ['download'], role: 'loggedIn' },
   { resource: 'mailAttachments', actions: ['inline'], role: 'public' },
 ];
@@ -101,6 +104,8 @@ export function mailMessagesActions(deps: MailMessagesDeps) {
   const links = new InlineImageLinks(deps.linkSecret ?? process.env.APP_KEY);
   const lister = new ThreadLister(deps.db);
   const delivery = new AttachmentDelivery(deps.db, cache, deps.accounts, async () => (await deps.settings().general()).attachmentSizeLimitMb);
+  // Rendered bodies, shared by every reader of this process: opening a message again costs nothing.
+  const bodies = new BodyCache();
   const actor = new MailActor({ db: deps.db, accounts: deps.accounts, access: deps.access, requestSync: deps.requestSync });
 
   /** contentId → signed link, for the message's inline raster images. */
@@ -157,12 +162,23 @@ export function mailMessagesActions(deps: MailMessagesDeps) {
       const viewer = viewerOf(ctx);
       const allowRemoteImages = flag(paramOf(ctx, 'allowRemoteImages'), 'allowRemoteImages');
       const message = await visibility.message(viewer, idParam(ctx, 'message'));
-      ctx.body = renderMessageBody({
+      ctx.body = await renderMessageBody({
         html: message.html as string | null,
         text: message.text as string | null,
         cidMap: await inlineImages(ctx, String(message.id)),
         allowRemoteImages,
-      });
+      }, { cache: bodies });
+      await next();
+    },
+
+    async 'mailMessages:downloadBody'(ctx, next) {
+      // The way to read a body too large to display: the stored HTML (or text) part as a file, never rendered by the app.
+      const message = await visibility.message(viewerOf(ctx), idParam(ctx, 'message'));
+      const html = typeof message.html === 'string' && message.html.trim() ? message.html : null;
+      const bytes = Buffer.from(html ?? String(message.text ?? ''), 'utf8');
+      const name = `${String(message.subject ?? '').trim() || 'message'}.${html ? 'html' : 'txt'}`;
+      ctx.body = bytes;
+      ctx.set(downloadHeaders({ filename: name, contentType: html ? 'text/html' : 'text/plain', wantInline: false, size: bytes.length }));
       await next();
     },
 

@@ -8,7 +8,7 @@ import { UserFacingError } from '../http/errors';
 import type { MailAddress } from '../providers/types';
 import { normalizeAddress } from '../sync/participants';
 import { asBool, asDate, asJson, asStringArray } from '../sync/values';
-import { forwardSubject, quoteForForward, quoteForReply, replyRecipients, replySubject } from '../mime/threading';
+import { forwardSubject, quoteForForward, quoteForReply, replyRecipients, replySubject, type Quote, type QuoteOptions } from '../mime/threading';
 import type { ComposeDraft, ComposeMode, WireAddress } from '../../shared/wire-types';
 import { escapeHtml } from '../security/escape';
 import { isRasterImage } from './download-headers';
@@ -123,9 +123,9 @@ export function resolveFrom(requested: string | null, choices: WireAddress[]): W
 }
 
 /** The quoted original (text and HTML) a reply or forward carries; none for a new message. */
-export function quoteFor(mode: ComposeMode, original: OriginalMessage | null): { text: string; html: string } | null {
+export function quoteFor(mode: ComposeMode, original: OriginalMessage | null, opts: QuoteOptions = {}): Quote | null {
   if (mode === 'new' || !original) return null;
-  return mode === 'forward' ? quoteForForward(original) : quoteForReply(original);
+  return mode === 'forward' ? quoteForForward(original, opts) : quoteForReply(original, opts);
 }
 
 export function subjectFor(mode: ComposeMode, original: OriginalMessage | null): string {
@@ -150,12 +150,14 @@ export function composeDraft(input: {
   identity: WriterIdentity;
   original: OriginalMessage | null;
   attachments?: DraftAttachment[];
+  /** Show the quote with the original's remote images (the writer asked); held back otherwise, as in the reader. */
+  allowRemoteImages?: boolean;
 }): ComposeDraft {
   const { mode, original } = input;
   const choices = fromChoices(input.identity);
   const me = { address: input.identity.address, aliases: input.identity.aliases };
   const recipients = original && (mode === 'reply' || mode === 'replyAll') ? replyRecipients(original, me, mode) : { to: [], cc: [] };
-  const quote = quoteFor(mode, original);
+  const quote = quoteFor(mode, original, { allowRemoteImages: input.allowRemoteImages ?? false });
   // Images the quote shows travel with the quote, not in the file list.
   const quoteImages = new Set(imagesOfQuote(input.attachments ?? [], quote?.html ?? '').map((a) => a.id));
   return {
@@ -168,6 +170,7 @@ export function composeDraft(input: {
     cc: recipients.cc.map(toWire),
     subject: subjectFor(mode, original),
     quotedHtml: quote?.html ?? '',
+    quotedRemoteImagesBlocked: quote?.remoteImagesBlocked ?? 0,
     forwardAttachments:
       mode === 'forward'
         ? (input.attachments ?? []).filter((a) => !quoteImages.has(a.id)).map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size }))

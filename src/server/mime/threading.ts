@@ -163,7 +163,28 @@ export interface QuoteOptions {
   timeZone?: string;
   /** Attribution line builder, for translated "On …, … wrote:". */
   attribution?: (date: string, who: string) => string;
+  /**
+   * Keep the original's remote images (default true: what is sent quotes the
+   * message as it was). False for showing the quote to the writer, who has not
+   * allowed them: they are held back like in the reader.
+   */
+  allowRemoteImages?: boolean;
 }
+
+export interface Quote {
+  text: string;
+  html: string;
+  /** Remote images held back in `html` (only with allowRemoteImages false). */
+  remoteImagesBlocked: number;
+}
+
+/**
+ * An original bigger than this is quoted from its text, not its HTML: sanitizing
+ * it would hold up the server, and nobody reads a megabyte-long quote.
+ */
+export const MAX_QUOTED_HTML_CHARS = 512 * 1024;
+/** At most this much of an HTML-only original is turned into quoted text. */
+const MAX_QUOTED_TEXT_SOURCE_CHARS = 256 * 1024;
 
 function formatDate(date: Date, opts: QuoteOptions): string {
   try {
@@ -189,21 +210,22 @@ function formatAddress(a: MailAddress | null | undefined): string {
 
 function bodyText(source: { text?: string | null; html?: string | null }): string {
   if (source.text && source.text.trim()) return source.text.replace(/\r\n/g, '\n').replace(/\s+$/, '');
-  return source.html ? htmlToText(source.html) : '';
+  return source.html ? htmlToText(source.html.slice(0, MAX_QUOTED_TEXT_SOURCE_CHARS)) : '';
 }
 
 /** The original's HTML made safe to embed in a new message (no scripts, no style sheets leaking into the reply). */
-function bodyHtml(source: { text?: string | null; html?: string | null }): string {
-  if (source.html && source.html.trim()) {
-    return sanitizeEmailHtml(source.html, { allowRemoteImages: true, allowStyleBlocks: false }).html;
+function bodyHtml(source: { text?: string | null; html?: string | null }, allowRemoteImages: boolean): { html: string; remoteImagesBlocked: number } {
+  if (source.html && source.html.trim() && source.html.length <= MAX_QUOTED_HTML_CHARS) {
+    const clean = sanitizeEmailHtml(source.html, { allowRemoteImages, allowStyleBlocks: false });
+    return { html: clean.html, remoteImagesBlocked: clean.remoteImagesBlocked };
   }
-  return textToHtml(bodyText(source));
+  return { html: textToHtml(bodyText(source)), remoteImagesBlocked: 0 };
 }
 
 const BLOCKQUOTE_STYLE = 'margin:0 0 0 0.8ex;border-left:1px solid #ccc;padding-left:1ex';
 
 /** "On <date>, <name> wrote:" followed by the original quoted, as text (`> ` lines) and HTML (blockquote). */
-export function quoteForReply(original: QuoteSource, opts: QuoteOptions = {}): { text: string; html: string } {
+export function quoteForReply(original: QuoteSource, opts: QuoteOptions = {}): Quote {
   const who = formatAddress(original.from) || 'unknown sender';
   const when = formatDate(original.date, opts);
   const line = opts.attribution ? opts.attribution(when, who) : `On ${when}, ${who} wrote:`;
@@ -211,10 +233,11 @@ export function quoteForReply(original: QuoteSource, opts: QuoteOptions = {}): {
     .split('\n')
     .map((l) => (l.startsWith('>') ? `>${l}` : `> ${l}`).trimEnd())
     .join('\n');
+  const body = bodyHtml(original, opts.allowRemoteImages ?? true);
   const html =
     `<div class="nm-quote"><div class="nm-quote-attribution">${escapeHtml(line)}</div>` +
-    `<blockquote class="nm-quote-body" style="${BLOCKQUOTE_STYLE}">${bodyHtml(original)}</blockquote></div>`;
-  return { text: `${line}\n${quotedText}`, html };
+    `<blockquote class="nm-quote-body" style="${BLOCKQUOTE_STYLE}">${body.html}</blockquote></div>`;
+  return { text: `${line}\n${quotedText}`, html, remoteImagesBlocked: body.remoteImagesBlocked };
 }
 
 export interface ForwardSource extends QuoteSource {
@@ -224,7 +247,7 @@ export interface ForwardSource extends QuoteSource {
 }
 
 /** The "Forwarded message" header block plus the original body, as text and HTML. */
-export function quoteForForward(original: ForwardSource, opts: QuoteOptions = {}): { text: string; html: string } {
+export function quoteForForward(original: ForwardSource, opts: QuoteOptions = {}): Quote {
   const rows: Array<[string, string]> = [
     ['From', formatAddress(original.from)],
     ['Date', formatDate(original.date, opts)],
@@ -234,11 +257,12 @@ export function quoteForForward(original: ForwardSource, opts: QuoteOptions = {}
   if (original.cc && original.cc.length > 0) rows.push(['Cc', original.cc.map(formatAddress).join(', ')]);
   const title = '---------- Forwarded message ---------';
   const text = [title, ...rows.map(([k, v]) => `${k}: ${v}`), '', bodyText(original)].join('\n');
+  const body = bodyHtml(original, opts.allowRemoteImages ?? true);
   const html =
     `<div class="nm-forward"><div class="nm-forward-header">${escapeHtml(title)}<br>` +
     rows.map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(v)}`).join('<br>') +
-    `</div><br>${bodyHtml(original)}</div>`;
-  return { text, html };
+    `</div><br>${body.html}</div>`;
+  return { text, html, remoteImagesBlocked: body.remoteImagesBlocked };
 }
 
 type ThreadKeySource = Pick<NormalizedMessage, 'internetMessageId' | 'references' | 'subject' | 'from' | 'to' | 'cc'> & {

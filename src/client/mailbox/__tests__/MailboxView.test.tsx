@@ -71,6 +71,7 @@ function fakes(opts: {
   messages?: MailMessageView[];
   body?: (id: string, allow: boolean) => MessageBody;
   download?: (id: string) => Promise<Blob>;
+  downloadBody?: (id: string) => Promise<{ blob: Blob; filename: string }>;
 }): Fakes {
   const threadQueries: ThreadQuery[] = [];
   const bodyRequests: Fakes['bodyRequests'] = [];
@@ -101,6 +102,7 @@ function fakes(opts: {
       return (opts.body ?? (() => ({ html: `<p>Body of ${id}</p>`, text: '', remoteImagesBlocked: 0, hasRemoteContent: false })))(id, allowRemoteImages);
     },
     downloadAttachment: opts.download ?? unused,
+    downloadMessageBody: opts.downloadBody ?? unused,
     act: unused,
     composeDraft: unused,
     send: unused,
@@ -194,7 +196,8 @@ describe('mailbox view', () => {
     expect(cards[1]).toHaveTextContent('To: Alex <alex@gmail.test>');
 
     await waitFor(() => expect(frame()).toBeInTheDocument());
-    expect(frame().getAttribute('sandbox')).toBe('allow-popups allow-popups-to-escape-sandbox');
+    // No scripts, ever; same-origin only so the page can read the frame's height (no copy of the message is laid out elsewhere).
+    expect(frame().getAttribute('sandbox')).toBe('allow-same-origin allow-popups allow-popups-to-escape-sandbox');
     const srcdoc = frame().getAttribute('srcdoc') ?? '';
     expect(srcdoc).toContain('<p>Body of 2</p>');
     expect(srcdoc).toMatch(/<meta http-equiv="Content-Security-Policy" content="[^"]*script-src 'none'/);
@@ -222,6 +225,44 @@ describe('mailbox view', () => {
     expect(frame().getAttribute('srcdoc')).toMatch(/img-src [^;]* https: http:/);
     expect(screen.queryByTestId('mail-remote-images-bar')).toBeNull();
     expect(f.bodyRequests.map((r) => r.allowRemoteImages)).toEqual([false, true]);
+  });
+
+  it('lays the message out only inside its sandboxed frame: no copy of it is parsed or rendered in the app page', async () => {
+    const attachShadow = vi.spyOn(Element.prototype, 'attachShadow');
+    const parse = vi.spyOn(DOMParser.prototype, 'parseFromString');
+    const remote = '<img data-remote-src="https://tracker.example/open.gif"><div style="background: none">x</div><img src="https://tracker.example/after.png">';
+    const f = fakes({ body: () => ({ html: remote, text: '', remoteImagesBlocked: 1, hasRemoteContent: true }) });
+    renderWith(f);
+    await userEvent.click(await screen.findByTestId('mail-thread-row', {}, { timeout: 5000 }));
+    await waitFor(() => expect(frame().getAttribute('srcdoc')).toContain('tracker.example/after.png'));
+    expect(attachShadow).not.toHaveBeenCalled();
+    expect(parse.mock.calls.filter(([html]) => String(html).includes('tracker.example'))).toEqual([]);
+    // Nothing of the message exists in the page outside the frame's srcdoc attribute.
+    expect(document.body.innerHTML.replace(/srcdoc="[^"]*"/g, '')).not.toContain('tracker.example');
+    attachShadow.mockRestore();
+    parse.mockRestore();
+  });
+
+  it('offers a body too large to display as a download instead of rendering it', async () => {
+    const saved: string[] = [];
+    Object.assign(URL, { createObjectURL: vi.fn(() => 'blob:x'), revokeObjectURL: vi.fn() });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push(this.download);
+    });
+    const downloadBody = vi.fn(async () => ({ blob: new Blob(['<p>big</p>']), filename: 'Quarterly report.html' }));
+    const f = fakes({
+      body: () => ({ html: '', text: '', remoteImagesBlocked: 0, hasRemoteContent: false, tooLarge: { chars: 10 * 1024 * 1024, limitChars: 5 * 1024 * 1024 } }),
+      downloadBody,
+    });
+    renderWith(f);
+    await userEvent.click(await screen.findByTestId('mail-thread-row', {}, { timeout: 5000 }));
+    const notice = await screen.findByTestId('mail-message-too-large', {}, { timeout: 5000 });
+    expect(notice).toHaveTextContent(/too large to display/);
+    expect(screen.queryByTestId('mail-message-body-frame')).toBeNull();
+    await userEvent.click(within(notice).getByTestId('mail-message-download-body'));
+    await waitFor(() => expect(saved).toEqual(['Quarterly report.html']));
+    expect(downloadBody).toHaveBeenCalledWith('1');
+    click.mockRestore();
   });
 
   it('downloads an attachment through the API and explains a refusal', async () => {

@@ -53,6 +53,7 @@ describe('the compose form', () => {
       cc: [],
       subject: '',
       quotedHtml: '',
+      quotedRemoteImagesBlocked: 0,
       forwardAttachments: [],
     });
   });
@@ -66,6 +67,26 @@ describe('the compose form', () => {
     expect(draft.quotedHtml).toContain('Robin &lt;robin@example.net&gt; wrote:');
     expect(draft.quotedHtml).toContain('Numbers attached.');
     expect(draft.quotedHtml).not.toMatch(/script|onclick/);
+  });
+
+  it.each(['reply', 'forward'] as const)('%s: the quote the form shows holds back remote images and backgrounds (as the reader does) until asked for them', (mode) => {
+    const html =
+      '<p style="background:url(//cdn.example/bg.png)">Sale</p><img src="https://cdn.example/hero.png"><img srcset="http:\\\\cdn.example/a.png 2x"><table background="/\\cdn.example/t.png"><tr><td>x</td></tr></table>';
+    const shown = composeDraft({ accountId: '7', mode, identity: alex, original: original({ html }) });
+    expect(shown.quotedHtml).not.toMatch(/\ssrc="https?:|\ssrcset=|\sbackground=|url\(/);
+    expect(shown.quotedHtml).toContain('data-remote-src="https://cdn.example/hero.png"');
+    expect(shown.quotedRemoteImagesBlocked).toBe(4);
+    const withImages = composeDraft({ accountId: '7', mode, identity: alex, original: original({ html }), allowRemoteImages: true });
+    expect(withImages.quotedHtml).toContain('src="https://cdn.example/hero.png"');
+    expect(withImages.quotedHtml).toContain('srcset="http://cdn.example/a.png 2x"');
+    expect(withImages.quotedRemoteImagesBlocked).toBe(0);
+  });
+
+  it('quotes an original too large to sanitize quickly from its text instead', () => {
+    const huge = `<p>${'word '.repeat(150_000)}</p>`;
+    const draft = composeDraft({ accountId: '7', mode: 'reply', identity: alex, original: original({ html: huge, text: 'The short text part.' }) });
+    expect(draft.quotedHtml).toContain('The short text part.');
+    expect(draft.quotedHtml.length).toBeLessThan(2000);
   });
 
   it('replies to Reply-To when the original has one', () => {

@@ -179,7 +179,8 @@ export class MailHost {
       }
       case 'mailMessages:body': {
         const html = this.messages.find((m) => m.id === params.get('filterByTk'))?.html ?? '<p>Hello</p>';
-        return ok({ data: { html, text: 'Hello', remoteImagesBlocked: 0, hasRemoteContent: false } });
+        const blocked = params.get('allowRemoteImages') === '1' ? 0 : (html.match(/data-remote-src=/g) ?? []).length;
+        return ok({ data: { html, text: 'Hello', remoteImagesBlocked: blocked, hasRemoteContent: html.includes('data-remote-src=') } });
       }
       case 'mailMessages:compose':
         return ok({ data: this.compose(params) });
@@ -223,13 +224,17 @@ export class MailHost {
     if (mode !== 'new' && !original) throw new HttpError({ status: 404, data: { errors: [{ message: 'The message no longer exists.', code: 'NOT_FOUND' }] } });
     const account = this.accountOf(original ? original.accountId : String(params.get('accountId')));
     const fromChoices: WireAddress[] = [{ name: account.displayName, address: account.address }, ...account.aliases];
-    const draft: ComposeDraft = { accountId: account.id, mode, originalId: original?.id ?? null, fromChoices, from: fromChoices[0], to: [], cc: [], subject: '', quotedHtml: '', forwardAttachments: [] };
+    const draft: ComposeDraft = { accountId: account.id, mode, originalId: original?.id ?? null, fromChoices, from: fromChoices[0], to: [], cc: [], subject: '', quotedHtml: '', quotedRemoteImagesBlocked: 0, forwardAttachments: [] };
     if (!original) return draft;
     const own = new Set(fromChoices.map((a) => a.address.toLowerCase()));
     const notOwn = (list: WireAddress[]) => list.filter((a) => !own.has(a.address.toLowerCase()));
     const sender = original.from ?? CARLA;
     const subject = this.thread(original.threadRowId).subject;
-    const quotedHtml = `<p>${sender.name ?? sender.address} wrote:</p><blockquote>${original.html ?? '<p>Hello</p>'}</blockquote>`;
+    // Like the server: remote images held back (data-remote-src) unless the writer asked for them.
+    const withImages = params.get('allowRemoteImages') === '1';
+    const body = original.html ?? '<p>Hello</p>';
+    const quotedHtml = `<p>${sender.name ?? sender.address} wrote:</p><blockquote>${withImages ? body.replace(/data-remote-src=/g, 'src=') : body}</blockquote>`;
+    draft.quotedRemoteImagesBlocked = withImages ? 0 : (body.match(/data-remote-src=/g) ?? []).length;
     if (mode === 'forward') {
       return { ...draft, subject: `Fwd: ${subject}`, quotedHtml, forwardAttachments: original.attachments ?? [] };
     }
