@@ -9,8 +9,6 @@ import type { TokenVault } from '../oauth/token-vault';
 import type { AccountContext, ExchangeResult, MailboxClient, MailProvider, ProviderName, ScheduleFn } from '../providers/types';
 import { createAccountLimiter, type AccountLimiter } from '../sync/limits/account-limiter';
 
-/** The per-account quota hook adapters call every API through (declared with the provider interface). */
-export type { ScheduleFn };
 
 type Row = { get(key: string): unknown };
 
@@ -18,6 +16,7 @@ type Row = { get(key: string): unknown };
 const DEPENDENT_COLLECTIONS = [
   'mailParticipants',
   'mailAttachments',
+  'mailThreadFolders',
   'mailMessages',
   'mailThreads',
   'mailFolders',

@@ -130,21 +130,29 @@ function retryableItem(body: unknown): ProviderError | null {
 }
 
 /**
+ * A POST that repeats safely: moving a message to a fixed folder (with immutable
+ * ids it keeps its id, so a second move finds it already there).
+ */
+const REPEATABLE_POST = /\/messages\/[^/?]+\/move(\?|$)/;
+
+/**
  * What the quota hook is told about a request: its method, its cost (a `$batch`
  * counts every request it carries) and whether repeating it is safe. GET,
- * PATCH, PUT and DELETE are idempotent in Graph; a POST creates or acts
- * (a draft, createReply, an attachment, `/send`) and is not, nor is a `$batch`
- * carrying one.
+ * PATCH, PUT and DELETE are idempotent in Graph, and so is a move; any other
+ * POST creates or acts (a draft, createReply, an attachment, `/send`) and is
+ * not, nor is a `$batch` carrying one.
  */
 function quotaCall(context: Context): { method: string; call: ProviderCall } {
   const method = (context.options?.method ?? 'GET').toUpperCase();
   if (method !== 'POST') return { method, call: {} };
-  if (!/\/\$batch(\?|$)/.test(requestUrl(context))) return { method, call: { idempotent: false } };
+  const url = requestUrl(context);
+  if (REPEATABLE_POST.test(new URL(url).pathname)) return { method, call: {} };
+  if (!/\/\$batch(\?|$)/.test(url)) return { method, call: { idempotent: false } };
   const body = context.options?.body;
   try {
-    const parsed = JSON.parse(typeof body === 'string' ? body : '{}') as { requests?: Array<{ method?: unknown }> };
+    const parsed = JSON.parse(typeof body === 'string' ? body : '{}') as { requests?: Array<{ method?: unknown; url?: unknown }> };
     const requests = parsed.requests ?? [];
-    const idempotent = requests.every((r) => String(r.method ?? 'GET').toUpperCase() !== 'POST');
+    const idempotent = requests.every((r) => String(r.method ?? 'GET').toUpperCase() !== 'POST' || REPEATABLE_POST.test(String(r.url ?? '')));
     return { method: '$batch', call: { cost: Math.max(1, requests.length), ...(idempotent ? {} : { idempotent: false }) } };
   } catch {
     return { method: '$batch', call: { cost: 1, idempotent: false } };

@@ -13,10 +13,11 @@ import type {
   MailboxClient,
   ProviderCredentials,
   ProviderEndpoints,
+  ScheduleFn,
   TokenSet,
 } from '../types';
 import { DEFAULT_TIMEOUT_MS } from './constants';
-import { GraphApi, type ScheduleFn } from './graph-client';
+import { GraphApi } from './graph-client';
 import { GraphMailbox } from './mailbox';
 import { MicrosoftOAuth } from './oauth';
 

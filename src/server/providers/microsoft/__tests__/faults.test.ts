@@ -15,8 +15,11 @@ let tokens: TokenSet;
 function instrumented(overrides: Parameters<Rig['provider']>[0] = {}) {
   const calls: string[] = [];
   const failures: unknown[] = [];
+  /** The calls the adapter declared unsafe to repeat. */
+  const unrepeatable: string[] = [];
   const schedule: ScheduleFn = async (method, fn, opts) => {
     calls.push(opts?.cost ? `${method}×${opts.cost}` : method);
+    if (opts?.idempotent === false) unrepeatable.push(method);
     try {
       return await fn();
     } catch (e) {
@@ -27,7 +30,7 @@ function instrumented(overrides: Parameters<Rig['provider']>[0] = {}) {
   const provider = rig.provider(overrides);
   const vault = new VaultStandIn(provider, tokens);
   const context: MicrosoftAccountContext = { ...vault.context(ERIN), schedule };
-  return { mailbox: provider.forAccount(context), calls, failures, vault };
+  return { mailbox: provider.forAccount(context), calls, failures, unrepeatable, vault };
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
@@ -165,5 +168,22 @@ describe('access tokens', () => {
     const error = await failure(mailbox.listFolders());
     expect(error.code).toBe('REAUTH_REQUIRED');
     expect(vault.forced).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('retry safety the Graph adapter declares', () => {
+  it('reads, flag changes and moves may be repeated; creating a draft and sending it may not', async () => {
+    ({ tokens } = await link(rig.provider(), ERIN));
+    const { mailbox, calls, unrepeatable } = instrumented();
+    const inbox = await mailbox.listMessages({ since: new Date(0), pageSize: 2 });
+    const id = inbox.messages[0].providerId;
+    await mailbox.modify(id, { read: true, starred: true, moveTo: 'archive' });
+    expect(unrepeatable).toEqual([]);
+    calls.length = 0;
+    await mailbox.send({ mode: 'new', from: { address: ERIN }, to: [{ address: 'someone@example.com' }], subject: 'Once', html: '<p>x</p>', messageId: '<once-1@tailspin.example>' });
+    // The draft POST and the /send POST; the read-back of the sent copy is a GET.
+    expect(unrepeatable).toEqual(['POST', 'POST']);
+    expect(calls.filter((c) => c === 'GET').length).toBeGreaterThan(0);
+    expect(await mailbox.findSent('<once-1@tailspin.example>')).toMatchObject({ internetMessageId: '<once-1@tailspin.example>' });
   });
 });
