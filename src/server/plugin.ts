@@ -14,6 +14,8 @@ import { AccountService } from './accounts/account-service';
 import { mailAccountsActions, type SyncTrigger } from './actions/mail-accounts';
 import { mailComposeActions } from './actions/mail-compose';
 import { installMailRowScope, MAIL_COLLECTIONS, mailDataScope, outsideRequestScope } from './actions/mail-data-scope';
+import { recordIdGuard } from './actions/params';
+import { redactActionLog, scrubOAuthReferer } from './http/log-privacy';
 import { mailMessagesActions } from './actions/mail-messages';
 import { mailSettingsActions } from './actions/mail-settings';
 import { isUserFacingError, renderUserFacingError } from './http/errors';
@@ -74,6 +76,7 @@ export class PluginEmailManagerServer extends Plugin {
     // Background sync writes while people use the app: make SQLite queue writers instead of failing them.
     applySqliteWriteLocking(this.db);
     this.registerErrorRenderer();
+    this.app.use(scrubOAuthReferer(), { tag: 'mail-oauth-referer', before: 'logger' });
     const settingsActions = this.defineSettingsResources();
     this.defineAccountResources(settingsActions);
     // A start inside a request (enabling a plugin) must not tie the sync engine to that request's mail scope.
@@ -181,6 +184,13 @@ export class PluginEmailManagerServer extends Plugin {
       ...ownAccountActions,
       ...settingsActions,
     ]);
+    // Malformed record ids get a 400 naming the field before the host (or a database) sees them.
+    const guarded = new Set(['mailSettings', 'mailGeneralSettings', ...MAIL_COLLECTIONS]);
+    // First of the plugin's middleware, so even refused requests log no secrets or mail (see http/log-privacy).
+    const redact = redactActionLog(guarded);
+    const guard = recordIdGuard(guarded);
+    this.app.resourceManager.use((ctx, next) => redact(ctx as Context, next), { tag: 'mail-log-privacy', before: ['auth', 'validate-filter-params'] });
+    this.app.resourceManager.use((ctx, next) => guard(ctx as Context, next), { tag: 'mail-record-ids', after: 'mail-log-privacy', before: 'validate-filter-params' });
     const scope = mailDataScope(this.db, ownActions);
     this.app.resourceManager.use((ctx, next) => scope(ctx as Context, next), { tag: 'mail-data-scope', after: 'acl' });
   }

@@ -184,6 +184,7 @@ function token(state: GoogleState, req: EmulatorRequest): EmulatorResponse {
     if (!pkceMatches(verifier, code.codeChallenge, code.codeChallengeMethod)) return oauthError(400, 'invalid_grant', 'Invalid code verifier.');
   }
   code.used = true;
+  code.redeemedVerifier = params.get('code_verifier') ?? undefined;
   const user = state.user(code.user) as GoogleUser;
   return { status: 200, headers: noStore, body: state.issueTokens(user, client.clientId, code.scope, { offline: code.offline }) };
 }

@@ -45,6 +45,8 @@ export interface AuthorizationCode {
   offline: boolean;
   expiresAt: number;
   used: boolean;
+  /** The PKCE verifier the code was redeemed with (tests check it never reaches a log). */
+  redeemedVerifier?: string;
 }
 
 export interface Grant {

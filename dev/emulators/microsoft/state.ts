@@ -30,6 +30,8 @@ export interface AuthCodeGrant {
   clientInfo: boolean;
   expiresAt: number;
   redeemed: boolean;
+  /** The PKCE verifier the code was redeemed with (tests check it never reaches a log). */
+  redeemedVerifier?: string;
 }
 
 export interface RefreshGrant {

@@ -247,6 +247,7 @@ function tokenEndpoint(req: EmulatorRequest, state: MicrosoftState): EmulatorRes
     const mailbox = state.mailboxesById.get(grant.userId);
     if (!mailbox) return aadError(400, 'invalid_grant', 50034, 'The user account does not exist in the directory.', req);
     grant.redeemed = true;
+    grant.redeemedVerifier = form.get('code_verifier') ?? undefined;
     const scope = form.get('scope') || grant.scope;
     return json(200, issueTokens({ state, mailbox, clientId, scope, base, nonce: grant.nonce, clientInfo: clientInfo || grant.clientInfo }), { 'Cache-Control': 'no-store, no-cache' });
   }
