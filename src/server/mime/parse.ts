@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { simpleParser, type AddressObject, type Attachment, type EmailAddress, type ParsedMail } from 'mailparser';
 import type { AttachmentMeta, MailAddress, NormalizedMessage } from '../providers/types';
-import { htmlToText } from '../security/sanitize';
+import { storedTextOf } from '../security/sanitize';
 import { extractMessageIds, normalizeMessageId } from './message-id';
 
 export class MimeParseError extends Error {
@@ -222,7 +222,7 @@ export async function parseRawMessage(raw: Buffer | string, opts: ParseOptions =
   const maxBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const html = typeof parsed.html === 'string' && parsed.html.trim() ? parsed.html : null;
   let text = typeof parsed.text === 'string' && parsed.text.trim() ? parsed.text : null;
-  if (!text && html) text = htmlToText(html) || null;
+  if (!text && html) text = storedTextOf(html) || null;
   if (!text && !html && (parsed.attachments ?? []).length === 0 && repaired.body.length > 0) {
     // Structure beyond repair: the undecoded body is still better than an empty message.
     text = repaired.body.toString('utf8').trim() || null;
@@ -264,7 +264,7 @@ export function makeSnippet(input: string | { text?: string | null; html?: strin
   let text: string;
   if (typeof input === 'string') text = input;
   else if (input?.text && input.text.trim()) text = input.text;
-  else text = htmlToText(input?.html ?? '');
+  else text = storedTextOf(input?.html ?? '');
   const flat = text.replace(/\s+/g, ' ').trim();
   const chars = Array.from(flat); // code points, so surrogate pairs are never split
   if (chars.length <= maxLen) return flat;

@@ -225,6 +225,17 @@ const LINE_BOUNDARY = /<\s*(?:\/\s*(?:div|tr|li|dt|dd|figcaption)\s*|br\b[^>]*)>
 const CELL_BOUNDARY = /<\s*\/\s*t[dh]\s*>/gi;
 const TEXT_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 
+/**
+ * Stored text (snippets, search) of an HTML-only message comes from at most this
+ * much of its HTML: a huge body then costs bounded time when it is synced.
+ */
+export const MAX_TEXT_SOURCE_CHARS = 1024 * 1024;
+
+/** htmlToText of the first MAX_TEXT_SOURCE_CHARS of a received body, for what sync stores. */
+export function storedTextOf(html: string): string {
+  return htmlToText(html.length > MAX_TEXT_SOURCE_CHARS ? html.slice(0, MAX_TEXT_SOURCE_CHARS) : html);
+}
+
 /** Readable plain text from mail HTML, for snippets, search and text quotes. */
 export function htmlToText(html: string | null | undefined): string {
   if (!html) return '';

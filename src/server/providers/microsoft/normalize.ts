@@ -3,7 +3,7 @@
  */
 import { extractMessageIds, normalizeMessageId } from '../../mime/message-id';
 import { makeSnippet } from '../../mime/parse';
-import { htmlToText } from '../../security/sanitize';
+import { storedTextOf } from '../../security/sanitize';
 import type { AttachmentMeta, MailAddress, NormalizedMessage } from '../types';
 
 export interface GraphRecipient {
@@ -72,7 +72,7 @@ function header(message: GraphMessage, name: string): string | undefined {
 function bodies(message: GraphMessage): { html: string | null; text: string | null } {
   const content = message.body?.content ?? '';
   if ((message.body?.contentType ?? '').toLowerCase() === 'html') {
-    return content ? { html: content, text: htmlToText(content) } : { html: null, text: null };
+    return content ? { html: content, text: storedTextOf(content) } : { html: null, text: null };
   }
   return { html: null, text: content || null };
 }

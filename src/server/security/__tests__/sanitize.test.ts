@@ -1,4 +1,4 @@
-import { htmlToText, sanitizeEmailHtml } from '../sanitize';
+import { htmlToText, MAX_TEXT_SOURCE_CHARS, sanitizeEmailHtml, storedTextOf } from '../sanitize';
 import { HOSTILE_VECTORS, remoteFetchVectors } from './hostile-html';
 
 interface Dom {
@@ -183,6 +183,14 @@ describe('htmlToText', () => {
         '<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>&lt;tag&gt; &amp;amp; caf&eacute;<br>end<script>x()</script></body></html>',
     );
     expect(text).toBe('Hello there,\n\nline two continued\n\na b\nc d\n\n<tag> &amp; café\nend');
+  });
+
+  it('stores the text of a huge HTML-only body from its first megabyte only, so syncing it costs bounded time', () => {
+    const html = `<p>Start of the archive</p>${'<div>row</div>'.repeat(Math.ceil((2 * MAX_TEXT_SOURCE_CHARS) / 14))}<p>tail marker</p>`;
+    const text = storedTextOf(html);
+    expect(text.startsWith('Start of the archive')).toBe(true);
+    expect(text).not.toContain('tail marker');
+    expect(storedTextOf('<p>short</p>')).toBe('short');
   });
 
   it('returns an empty string for nothing', () => {
