@@ -252,6 +252,7 @@ export class MailSender {
         original: prepared.original,
       });
       if (messageId) outgoing.messageId = messageId;
+      if (entry.attempts > 1) outgoing.earlierAttempt = true;
       mailbox = await this.deps.accounts().mailboxFor(account.id, { schedule: userSchedule(limiter) });
       await this.outbox.markSending(entry.id);
       if (entry.attempts > 1 && messageId) sent = await mailbox.findSent(messageId);

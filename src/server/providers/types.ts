@@ -161,6 +161,8 @@ export interface OutgoingMessage {
    * so an attempt after an unanswered send can find the first one in Sent.
    */
   messageId?: string;
+  /** An earlier attempt of this submission reached the provider (Graph removes the draft it may have left). */
+  earlierAttempt?: boolean;
 }
 
 export interface SentMessage {

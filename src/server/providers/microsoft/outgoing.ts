@@ -80,7 +80,8 @@ async function dropCopiedAttachments(api: GraphApi, draftId: string): Promise<vo
   }
 }
 
-async function createDraft(api: GraphApi, outgoing: OutgoingMessage, mailboxAddress: string): Promise<DraftResponse> {
+/** The draft the message is built in: a new one, or Exchange's reply / forward of the original. */
+async function startDraft(api: GraphApi, outgoing: OutgoingMessage, mailboxAddress: string): Promise<DraftResponse> {
   if (outgoing.mode === 'new') {
     return api.post<DraftResponse>('/me/messages', {
       ...draftFields(outgoing, mailboxAddress),
@@ -89,13 +90,26 @@ async function createDraft(api: GraphApi, outgoing: OutgoingMessage, mailboxAddr
   }
   const original = outgoing.original?.providerId;
   if (!original) throw new ProviderError('PROVIDER_ERROR', `A ${outgoing.mode} needs the message it answers.`);
-  const created = await api.post<DraftResponse>(`/me/messages/${encodeURIComponent(original)}/${ACTION[outgoing.mode]}`, {});
+  return api.post<DraftResponse>(`/me/messages/${encodeURIComponent(original)}/${ACTION[outgoing.mode]}`, {});
+}
+
+/** A reply / forward draft gets our recipients, subject, body, Message-ID and files. */
+async function completeDraft(api: GraphApi, created: DraftResponse, outgoing: OutgoingMessage, mailboxAddress: string): Promise<DraftResponse> {
+  if (outgoing.mode === 'new') return created;
   const patched = await api.patch<DraftResponse | undefined>(`/me/messages/${encodeURIComponent(created.id)}`, draftFields(outgoing, mailboxAddress));
   if (outgoing.mode === 'forward') await dropCopiedAttachments(api, created.id);
   for (const attachment of outgoing.attachments ?? []) {
     await api.post(`/me/messages/${encodeURIComponent(created.id)}/attachments`, attachmentJson(attachment));
   }
   return { ...created, ...(patched ?? {}) };
+}
+
+const draftFilter = (internetMessageId: string) => encodeURIComponent(`internetMessageId eq '${internetMessageId.replace(/'/g, "''")}'`);
+
+/** Drafts an earlier attempt of this submission left behind (it never got to send them). */
+async function dropEarlierDrafts(api: GraphApi, internetMessageId: string): Promise<void> {
+  const found = await api.get<{ value?: Array<{ id: string }> }>(`/me/mailFolders/drafts/messages?$filter=${draftFilter(internetMessageId)}&$select=id`);
+  for (const draft of found.value ?? []) await api.delete(`/me/messages/${encodeURIComponent(draft.id)}`);
 }
 
 /** Finds the sent copy: same immutable id, or (if a server re-ids it) by Message-ID in Sent Items. */
@@ -133,16 +147,25 @@ export async function findSent(api: GraphApi, internetMessageId: string): Promis
 }
 
 /**
- * Draft first (a failure there sends nothing: at worst a draft is left), then
- * `/send`, the one request whose lost answer leaves the outcome unknown.
+ * Draft first, then `/send`, the one request whose lost answer leaves the
+ * outcome unknown. A draft that certainly was not sent is deleted; a later
+ * attempt of the same submission first removes drafts an earlier one left.
  */
 export async function sendMessage(api: GraphApi, outgoing: OutgoingMessage, mailboxAddress: string): Promise<SentMessage> {
   assertAttachmentSizes(outgoing);
-  const draft = await createDraft(api, outgoing, mailboxAddress);
+  if (outgoing.earlierAttempt && outgoing.messageId) await dropEarlierDrafts(api, outgoing.messageId);
+  const started = await startDraft(api, outgoing, mailboxAddress);
+  let draft: DraftResponse;
+  let sending = false;
   try {
+    draft = await completeDraft(api, started, outgoing, mailboxAddress);
+    sending = true;
     await api.post(`/me/messages/${encodeURIComponent(draft.id)}/send`);
   } catch (e) {
-    if (e instanceof ProviderError && e.code === 'TRANSIENT') throw new SendOutcomeUnknown(e);
+    // Only the /send itself leaves the outcome open; a failure before it sent nothing.
+    if (sending && e instanceof ProviderError && e.code === 'TRANSIENT') throw new SendOutcomeUnknown(e);
+    // Certainly not sent: the draft goes, so Drafts does not keep a copy of a message that failed.
+    await api.delete(`/me/messages/${encodeURIComponent(started.id)}`).catch(() => undefined);
     throw e;
   }
   return locateSent(api, { ...draft, internetMessageId: draft.internetMessageId ?? outgoing.messageId ?? null });
