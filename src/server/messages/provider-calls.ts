@@ -158,7 +158,12 @@ export function providerFailure(e: unknown, account: OwnedAccount, limiter: Acco
     case 'NOT_FOUND':
       return wording.notFound(label);
     case 'INVALID_CLIENT':
-      return new UserFacingError(502, e.code, `${label} rejected the app's OAuth client.${outcome} An administrator must check the client id and secret in Email settings.`);
+      // Same rule as the sync's account status: the admin fixes the secret, nobody reconnects.
+      return new UserFacingError(
+        502,
+        e.code,
+        `${label} rejected the app's OAuth client.${outcome} An administrator must fix the client secret (and client id) in Settings → Email settings; no reconnect is needed.`,
+      );
     case 'API_NOT_ENABLED':
     case 'MAILBOX_NOT_ENABLED':
       // The adapters' messages already say who must do what.
