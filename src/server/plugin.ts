@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Context } from '@nocobase/actions';
+import type { Transaction } from '@nocobase/database';
 import { Plugin } from '@nocobase/server';
 import { resolveStorageRoot } from '@nocobase/utils';
 import { MailAccess } from './accounts/access';
@@ -106,6 +107,14 @@ export class PluginEmailManagerServer extends Plugin {
     this.syncEngine = engine;
     // Actions never wait for the queueing write; its failure is logged, not left to end the process.
     this.syncTrigger = { requestSync: (accountId, kind) => engine.scheduler.queueSync(accountId, kind) };
+    // Saving a provider's client settings resumes the accounts its rejected client stopped (no reconnect).
+    this.db.on('mailSettings.afterSave', async (row: { get(key: string): unknown }, options?: { transaction?: Transaction }) => {
+      try {
+        if (await this.mail.accounts.retryAfterClientChange(String(row.get('provider')), options?.transaction)) engine.scheduler.wake();
+      } catch (e) {
+        logger.error('could not resume accounts after the OAuth client settings changed', { module: 'email-manager', error: String(e) });
+      }
+    });
     if (process.env.MAIL_SYNC_AUTOSTART !== '0') engine.scheduler.start();
     return engine;
   }
@@ -173,7 +182,7 @@ export class PluginEmailManagerServer extends Plugin {
     this.app.resourceManager.registerActionHandlers(messages.handlers);
     this.app.resourceManager.registerActionHandlers(compose.handlers);
     for (const rule of [...messages.acl, ...compose.acl]) this.app.acl.allow(rule.resource, rule.actions, rule.role);
-    for (const name of ['mailMessages', 'mailThreads', 'mailFolders', 'mailAttachments', 'mailParticipants', 'mailSyncRuns', 'mailOutbox']) {
+    for (const name of ['mailMessages', 'mailThreads', 'mailFolders', 'mailAttachments', 'mailParticipants', 'mailThreadFolders', 'mailSyncRuns', 'mailOutbox']) {
       this.app.acl.allow(name, ['list', 'get'], 'loggedIn');
     }
     // Mail is scoped to the caller on every route: rows in the database layer, writes and association sources here.

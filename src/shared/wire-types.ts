@@ -47,9 +47,9 @@ export interface ThreadListRow {
   senders: ThreadSender[];
 }
 
+/** A page of conversations: no total (folder totals come from the folders' counters); `hasMore` says whether another page follows. */
 export interface ThreadListPage {
   rows: ThreadListRow[];
-  count: number;
   page: number;
   pageSize: number;
   hasMore: boolean;

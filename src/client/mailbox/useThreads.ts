@@ -11,7 +11,6 @@ interface ListState {
   key: string;
   threads: ThreadSummaryView[];
   hasMore: boolean;
-  count: number;
 }
 
 /** A row taken out of the list, with where it was, to put it back. */
@@ -30,7 +29,6 @@ export interface ThreadListEdits {
 
 export interface ThreadsResult extends ThreadListEdits {
   threads: ThreadSummaryView[];
-  count: number;
   hasMore: boolean;
   loading: boolean;
   error: string | null;
@@ -45,7 +43,7 @@ export interface ThreadsResult extends ThreadListEdits {
 export function useThreads(api: MailboxApi, filter: ThreadFilter | null, refreshKey: number): ThreadsResult {
   const key = filter ? JSON.stringify(filter) : '';
   const query = useMemo(() => (key ? (JSON.parse(key) as ThreadFilter) : null), [key]);
-  const [state, setState] = useState<ListState>({ key: '', threads: [], hasMore: false, count: 0 });
+  const [state, setState] = useState<ListState>({ key: '', threads: [], hasMore: false });
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const latest = useRef(0);
@@ -68,7 +66,7 @@ export function useThreads(api: MailboxApi, filter: ThreadFilter | null, refresh
         setState((prev) => {
           const base = mode === 'more' && prev.key === key ? prev.threads : [];
           const seen = new Set(base.map((t) => t.id));
-          return { key, threads: [...base, ...result.rows.filter((t) => !seen.has(t.id))], hasMore: result.hasMore, count: result.count };
+          return { key, threads: [...base, ...result.rows.filter((t) => !seen.has(t.id))], hasMore: result.hasMore };
         });
         setError(null);
       } catch (e) {
@@ -81,7 +79,7 @@ export function useThreads(api: MailboxApi, filter: ThreadFilter | null, refresh
   );
 
   useEffect(() => {
-    setState({ key, threads: [], hasMore: false, count: 0 });
+    setState({ key, threads: [], hasMore: false });
     void fetch('reset');
   }, [fetch, key]);
 
@@ -104,7 +102,7 @@ export function useThreads(api: MailboxApi, filter: ThreadFilter | null, refresh
         const index = shown.key === key ? shown.threads.findIndex((t) => t.id === id) : -1;
         if (index < 0) return null;
         const removed = { row: shown.threads[index], index };
-        setState((prev) => (prev.key === key ? { ...prev, threads: prev.threads.filter((t) => t.id !== id), count: Math.max(0, prev.count - 1) } : prev));
+        setState((prev) => (prev.key === key ? { ...prev, threads: prev.threads.filter((t) => t.id !== id) } : prev));
         return removed;
       },
       reinsert({ row, index }) {
@@ -113,17 +111,16 @@ export function useThreads(api: MailboxApi, filter: ThreadFilter | null, refresh
           if (prev.threads.some((t) => t.id === row.id)) return { ...prev, threads: prev.threads.map((t) => (t.id === row.id ? row : t)) };
           const threads = [...prev.threads];
           threads.splice(Math.min(index, threads.length), 0, row);
-          return { ...prev, threads, count: prev.count + 1 };
+          return { ...prev, threads };
         });
       },
     }),
     [key],
   );
 
-  const visible = state.key === key ? state : { threads: [], hasMore: false, count: 0 };
+  const visible = state.key === key ? state : { threads: [], hasMore: false };
   return {
     threads: visible.threads,
-    count: visible.count,
     hasMore: visible.hasMore,
     loading,
     error,

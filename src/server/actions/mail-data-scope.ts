@@ -45,6 +45,7 @@ export const MAIL_COLLECTION_RULES: Record<string, MailCollectionRule> = {
   mailFolders: { kind: 'account', column: 'accountId' },
   mailAttachments: { kind: 'account', column: 'accountId' },
   mailParticipants: { kind: 'account', column: 'accountId' },
+  mailThreadFolders: { kind: 'account', column: 'accountId' },
   mailSyncRuns: { kind: 'account', column: 'accountId' },
   mailSkippedMessages: { kind: 'account', column: 'accountId' },
   mailOutbox: { kind: 'owner', column: 'userId' },

@@ -10,6 +10,8 @@ export default defineCollection({
     { type: 'string', name: 'providerThreadId', allowNull: false },
     { type: 'string', name: 'subject', length: 1000 },
     { type: 'text', name: 'snippet' },
+    // Written never null (a conversation without dates sorts as the epoch), so a plain
+    // `lastMessageAt DESC` orders alike on every dialect and the index serves it.
     { type: 'date', name: 'lastMessageAt' },
     { type: 'integer', name: 'messageCount', defaultValue: 0 },
     { type: 'integer', name: 'unreadCount', defaultValue: 0 },
@@ -18,9 +20,10 @@ export default defineCollection({
     { type: 'json', name: 'participants', defaultValue: [] },
     { type: 'json', name: 'folderIds', defaultValue: [] },
     { type: 'hasMany', name: 'messages', target: 'mailMessages', foreignKey: 'threadRowId', onDelete: 'CASCADE' },
+    { type: 'hasMany', name: 'folders', target: 'mailThreadFolders', foreignKey: 'threadRowId', onDelete: 'CASCADE' },
   ],
   indexes: [
     { fields: ['accountId', 'providerThreadId'], unique: true },
-    { fields: ['accountId', 'lastMessageAt'] },
+    { fields: ['accountId', 'lastMessageAt', 'id'] },
   ],
 });

@@ -2,10 +2,13 @@
  * One page of a mailbox: the conversations in a folder (or in all mail), newest
  * first, optionally narrowed by a search on subject and participants.
  *
- * Folder membership lives in the threads' `folderIds` JSON arrays, which the
- * host's generic filter operators cannot test on every dialect (PostgreSQL
- * `json` columns have no `?|`), so the containment test is written here once
- * per dialect, with every value escaped by the driver.
+ * Built so a page costs the same at 100 messages and at 100k: each (account,
+ * folder) is one bounded range of an index ordered by date — the folder
+ * membership rows' (accountId, folderId, lastMessageAt, threadRowId), or the
+ * threads' (accountId, lastMessageAt, id) for all mail — read newest first and
+ * cut at the page's end; several ranges (a role across accounts) are merged.
+ * There is no COUNT: one row more than the page says whether another follows.
+ * The search is a LIKE scan kept as the fallback until full-text search lands.
  */
 import type { Database } from '@nocobase/database';
 import { Op, Sequelize, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
@@ -36,6 +39,8 @@ const MAX_SENDERS = 4;
 type AnyModel = ModelStatic<Model>;
 type Raw = Record<string, unknown>;
 
+const ROW_ATTRIBUTES = ['id', 'accountId', 'subject', 'snippet', 'lastMessageAt', 'messageCount', 'unreadCount', 'starred', 'hasAttachments'];
+
 /** `%`, `_` and the escape character itself lose their LIKE meaning. */
 export function likePattern(term: string): string {
   return `%${term.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
@@ -46,10 +51,6 @@ export class ThreadLister {
 
   private model(name: string): AnyModel {
     return this.db.getModel(name) as unknown as AnyModel;
-  }
-
-  private dialect(): string {
-    return this.db.sequelize.getDialect();
   }
 
   private escape(value: string): string {
@@ -67,80 +68,106 @@ export class ThreadLister {
     return this.db.getCollection(collection).quotedTableName();
   }
 
-  /** SQL true when the JSON array column holds the string. */
-  private jsonArrayHas(column: string, value: string): string {
-    switch (this.dialect()) {
-      case 'postgres':
-        return `(${column})::jsonb @> ${this.escape(JSON.stringify([value]))}::jsonb`;
-      case 'mysql':
-      case 'mariadb':
-        return `JSON_CONTAINS(${column}, ${this.escape(JSON.stringify(value))})`;
-      default:
-        return `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.value = ${this.escape(value)})`;
+  /**
+   * Ids of the newest `limit` conversations of the ranges, newest first. Each
+   * range is its own ordered, limited subquery so every dialect reads it from
+   * its index and stops; the union of those few rows is then sorted.
+   */
+  private async newestIds(query: ThreadListQuery, limit: number): Promise<string[]> {
+    const ranges: string[] = [];
+    if (query.folders) {
+      const Members = this.model('mailThreadFolders');
+      const col = (a: string) => this.column(Members, a, 'tf');
+      const byAccount = new Map<string, Set<string>>();
+      for (const f of query.folders) byAccount.set(f.accountId, (byAccount.get(f.accountId) ?? new Set()).add(f.providerId));
+      for (const [accountId, folderIds] of byAccount) {
+        for (const folderId of folderIds) {
+          ranges.push(
+            `SELECT ${col('threadRowId')} AS id, ${col('lastMessageAt')} AS at FROM ${this.table('mailThreadFolders')} tf ` +
+              `WHERE ${col('accountId')} = ${this.escape(accountId)} AND ${col('folderId')} = ${this.escape(folderId)} ` +
+              `ORDER BY ${col('lastMessageAt')} DESC, ${col('threadRowId')} DESC LIMIT ${limit}`,
+          );
+        }
+      }
+    } else {
+      const Threads = this.model('mailThreads');
+      const col = (a: string) => this.column(Threads, a, 't');
+      for (const accountId of new Set(query.accountIds)) {
+        ranges.push(
+          `SELECT ${col('id')} AS id, ${col('lastMessageAt')} AS at FROM ${this.table('mailThreads')} t ` +
+            `WHERE ${col('accountId')} = ${this.escape(accountId)} ORDER BY ${col('lastMessageAt')} DESC, ${col('id')} DESC LIMIT ${limit}`,
+        );
+      }
     }
+    if (!ranges.length) return [];
+    // UNION (not ALL): a conversation in two of the chosen folders has the same (id, at) in both.
+    const sql = `SELECT id, at FROM (${ranges.map((r) => `SELECT * FROM (${r}) r`).join(' UNION ')}) merged ORDER BY at DESC, id DESC LIMIT ${limit}`;
+    const rows = (await this.db.sequelize.query(sql, { type: 'SELECT' })) as Raw[];
+    return rows.map((r) => String(r.id));
   }
 
   private folderClause(folders: FolderRef[]): string {
+    const Members = this.model('mailThreadFolders');
     const Threads = this.model('mailThreads');
-    const folderIds = this.column(Threads, 'folderIds');
-    const accountColumn = this.column(Threads, 'accountId');
+    const col = (a: string) => this.column(Members, a, 'tf');
     const byAccount = new Map<string, string[]>();
     for (const f of folders) byAccount.set(f.accountId, [...(byAccount.get(f.accountId) ?? []), f.providerId]);
-    const parts = [...byAccount].map(([accountId, ids]) => {
-      const any = ids.map((id) => this.jsonArrayHas(folderIds, id)).join(' OR ');
-      return `(${accountColumn} = ${this.escape(accountId)} AND (${any}))`;
-    });
-    return `(${parts.join(' OR ')})`;
+    const parts = [...byAccount].map(
+      ([accountId, ids]) => `(${col('accountId')} = ${this.escape(accountId)} AND ${col('folderId')} IN (${ids.map((id) => this.escape(id)).join(', ')}))`,
+    );
+    return `${this.column(Threads, 'id')} IN (SELECT ${col('threadRowId')} FROM ${this.table('mailThreadFolders')} tf WHERE ${parts.join(' OR ')})`;
   }
 
   /** Subject contains the term, or someone on a message of the thread has it in their name or address. */
   private searchClause(term: string, accountIds: string[]): string {
     const Threads = this.model('mailThreads');
-    const Messages = this.model('mailMessages');
     const People = this.model('mailParticipants');
     const pattern = this.escape(likePattern(term));
     const like = (column: string) => `LOWER(${column}) LIKE ${pattern} ESCAPE '!'`;
     const accounts = accountIds.map((id) => this.escape(id)).join(', ');
-    const people =
-      `SELECT ${this.column(People, 'messageRowId', 'p')} FROM ${this.table('mailParticipants')} p ` +
+    const threadsOfPeople =
+      `SELECT ${this.column(People, 'threadRowId', 'p')} FROM ${this.table('mailParticipants')} p ` +
       `WHERE ${this.column(People, 'accountId', 'p')} IN (${accounts}) ` +
       `AND (${like(this.column(People, 'address', 'p'))} OR ${like(this.column(People, 'name', 'p'))})`;
-    const threadsOfPeople =
-      `SELECT ${this.column(Messages, 'threadRowId', 'm')} FROM ${this.table('mailMessages')} m ` + `WHERE ${this.column(Messages, 'id', 'm')} IN (${people})`;
     return `(${like(this.column(Threads, 'subject'))} OR ${this.column(Threads, 'id')} IN (${threadsOfPeople}))`;
   }
 
   async list(query: ThreadListQuery): Promise<ThreadListPage> {
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(query.pageSize) || 50));
     const page = Math.max(1, Math.floor(query.page) || 1);
-    const empty: ThreadListPage = { rows: [], count: 0, page, pageSize, hasMore: false };
+    const empty: ThreadListPage = { rows: [], page, pageSize, hasMore: false };
     if (!query.accountIds.length || (query.folders && !query.folders.length)) return empty;
-
+    const offset = (page - 1) * pageSize;
     const Threads = this.model('mailThreads');
-    const conditions: WhereOptions[] = [{ accountId: { [Op.in]: query.accountIds } }];
-    if (query.folders) conditions.push(Sequelize.literal(this.folderClause(query.folders)));
     const term = query.search?.trim();
-    if (term) conditions.push(Sequelize.literal(this.searchClause(term, query.accountIds)));
 
-    const lastAt = this.column(Threads, 'lastMessageAt');
-    const { rows, count } = await Threads.findAndCountAll({
-      where: { [Op.and]: conditions },
-      attributes: ['id', 'accountId', 'subject', 'snippet', 'lastMessageAt', 'messageCount', 'unreadCount', 'starred', 'hasAttachments'],
-      // Newest first on every dialect (PostgreSQL would put NULL dates first).
-      order: [[Sequelize.literal(`CASE WHEN ${lastAt} IS NULL THEN 1 ELSE 0 END`), 'ASC'], ['lastMessageAt', 'DESC'], ['id', 'DESC']],
-      limit: pageSize,
-      offset: (page - 1) * pageSize,
-      raw: true,
-    });
-    const threads = rows as unknown as Raw[];
+    let threads: Raw[];
+    if (term) {
+      const conditions: WhereOptions[] = [{ accountId: { [Op.in]: query.accountIds } }, Sequelize.literal(this.searchClause(term, query.accountIds))];
+      if (query.folders) conditions.push(Sequelize.literal(this.folderClause(query.folders)));
+      threads = (await Threads.findAll({
+        where: { [Op.and]: conditions },
+        attributes: ROW_ATTRIBUTES,
+        order: [['lastMessageAt', 'DESC'], ['id', 'DESC']],
+        limit: pageSize + 1,
+        offset,
+        raw: true,
+      })) as unknown as Raw[];
+    } else {
+      const ids = (await this.newestIds(query, offset + pageSize + 1)).slice(offset);
+      const found = ids.length
+        ? ((await Threads.findAll({ where: { id: { [Op.in]: ids } }, attributes: ROW_ATTRIBUTES, raw: true })) as unknown as Raw[])
+        : [];
+      const byId = new Map(found.map((t) => [String(t.id), t]));
+      threads = ids.flatMap((id) => {
+        const t = byId.get(id);
+        return t ? [t] : [];
+      });
+    }
+    const hasMore = threads.length > pageSize;
+    threads = threads.slice(0, pageSize);
     const senders = await this.sendersOf(threads.map((t) => String(t.id)));
-    return {
-      rows: threads.map((t) => toRow(t, senders.get(String(t.id)) ?? [])),
-      count,
-      page,
-      pageSize,
-      hasMore: page * pageSize < count,
-    };
+    return { rows: threads.map((t) => toRow(t, senders.get(String(t.id)) ?? [])), page, pageSize, hasMore };
   }
 
   private async sendersOf(threadIds: string[]): Promise<Map<string, ThreadSender[]>> {

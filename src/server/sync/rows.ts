@@ -61,6 +61,9 @@ export type AttachmentRowValues = {
 export type ParticipantRowValues = {
   messageRowId: AccountKey;
   accountId: AccountKey;
+  threadRowId: AccountKey;
+  /** The message's date, so "newest mail with this address" reads an index range. */
+  date: Date | null;
   role: string;
   address: string;
   domain: string;
@@ -149,10 +152,20 @@ export function attachmentRows(accountId: AccountKey, messageRowId: AccountKey, 
   }));
 }
 
-export function participantRows(accountId: AccountKey, messageRowId: AccountKey, m: NormalizedMessage): ParticipantRowValues[] {
+/** Where a message's dependent rows belong. */
+export interface MessageKeys {
+  accountId: AccountKey;
+  messageRowId: AccountKey;
+  threadRowId: AccountKey;
+}
+
+export function participantRows(keys: MessageKeys, m: NormalizedMessage): ParticipantRowValues[] {
+  const date = validDate(m.date);
   return participantsOf(m).map((p) => ({
-    messageRowId,
-    accountId,
+    messageRowId: keys.messageRowId,
+    accountId: keys.accountId,
+    threadRowId: keys.threadRowId,
+    date,
     role: p.role,
     address: clip(p.address, LIMITS.string) ?? p.address,
     domain: clip(p.domain, LIMITS.string) ?? p.domain,

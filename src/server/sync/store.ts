@@ -11,7 +11,7 @@
  */
 import { Op, type Database, type Model, type ModelStatic, type Transaction } from '@nocobase/database';
 import type { ChangePage, NormalizedMessage, ProviderFolder } from '../providers/types';
-import { attachmentRows, clip, flagValues, LIMITS, messageRow, participantRows, type AccountKey, type FlagValues } from './rows';
+import { attachmentRows, clip, flagValues, LIMITS, messageRow, participantRows, type AccountKey, type FlagValues, type MessageKeys } from './rows';
 import { summarizeThread, type ThreadMessageFacts } from './thread-summary';
 import { withTransaction } from './transaction';
 import { asBool, asDate, asJson, asStringArray, chunk, idKey, sameSet } from './values';
@@ -41,6 +41,9 @@ type Row = Record<string, unknown>;
 
 // Keeps IN (...) lists well under every dialect's bound-parameter limit.
 const IN_CHUNK = 200;
+
+/** The date of a conversation none of whose messages has one: sorts last, never NULL (see mailThreads). */
+export const UNDATED = new Date(0);
 
 const THREAD_FACT_ATTRIBUTES = ['threadRowId', 'date', 'subject', 'snippet', 'read', 'starred', 'hasAttachments', 'folderIds', 'fromAddress', 'fromName', 'to', 'cc'];
 
@@ -218,12 +221,13 @@ export class MailStore {
         // Drafts are edited in place at the provider: replace content and dependents.
         const { accountId: _a, providerId: _p, ...values } = row;
         await Messages.update(values, { where: { id: current.id }, transaction });
-        await this.replaceDependents(accountId, current.id as AccountKey, m, transaction);
+        await this.replaceDependents({ accountId, messageRowId: current.id as AccountKey, threadRowId }, m, transaction);
       } else {
         await Messages.update(
           { read: row.read, starred: row.starred, folderIds: row.folderIds, categories: row.categories, threadRowId, providerThreadId: row.providerThreadId },
           { where: { id: current.id }, transaction },
         );
+        if (moved) await this.model('mailParticipants').update({ threadRowId }, { where: { messageRowId: current.id }, transaction });
       }
       outcome.updated += 1;
       touched.add(idKey(threadRowId));
@@ -242,18 +246,20 @@ export class MailStore {
     const participants = [];
     for (const m of fresh) {
       const id = created.get(m.providerId)?.id as AccountKey;
+      const threadRowId = threadIds.get(m.threadId || m.providerId) as AccountKey;
       attachments.push(...attachmentRows(accountId, id, m.attachments));
-      participants.push(...participantRows(accountId, id, m));
+      participants.push(...participantRows({ accountId, messageRowId: id, threadRowId }, m));
     }
     for (const part of chunk(attachments, 500)) await this.model('mailAttachments').bulkCreate(part, { transaction });
     for (const part of chunk(participants, 500)) await this.model('mailParticipants').bulkCreate(part, { transaction });
   }
 
-  private async replaceDependents(accountId: AccountKey, messageRowId: AccountKey, m: NormalizedMessage, transaction: Transaction): Promise<void> {
+  private async replaceDependents(keys: MessageKeys, m: NormalizedMessage, transaction: Transaction): Promise<void> {
+    const { messageRowId } = keys;
     await this.model('mailAttachments').destroy({ where: { messageRowId }, transaction });
     await this.model('mailParticipants').destroy({ where: { messageRowId }, transaction });
-    const attachments = attachmentRows(accountId, messageRowId, m.attachments);
-    const participants = participantRows(accountId, messageRowId, m);
+    const attachments = attachmentRows(keys.accountId, messageRowId, m.attachments);
+    const participants = participantRows(keys, m);
     if (attachments.length) await this.model('mailAttachments').bulkCreate(attachments, { transaction });
     if (participants.length) await this.model('mailParticipants').bulkCreate(participants, { transaction });
   }
@@ -373,14 +379,19 @@ export class MailStore {
         byThread.set(key, list);
       }
       const empty = ids.filter((id) => !byThread.has(id));
+      // Membership rows mirror the thread rows: replaced whole for the touched threads.
+      await this.model('mailThreadFolders').destroy({ where: { threadRowId: { [Op.in]: ids } }, transaction });
       if (empty.length) await Threads.destroy({ where: { accountId, id: { [Op.in]: empty } }, transaction });
+      const memberships: Row[] = [];
       for (const [id, facts] of byThread) {
         const s = summarizeThread(facts);
+        const lastMessageAt = s.lastMessageAt ?? UNDATED;
+        for (const folderId of s.folderIds) memberships.push({ threadRowId: id, accountId, folderId, lastMessageAt });
         await Threads.update(
           {
             subject: clip(s.subject, LIMITS.subject) ?? '',
             snippet: s.snippet,
-            lastMessageAt: s.lastMessageAt,
+            lastMessageAt,
             messageCount: s.messageCount,
             unreadCount: s.unreadCount,
             starred: s.starred,
@@ -391,6 +402,7 @@ export class MailStore {
           { where: { id }, transaction },
         );
       }
+      if (memberships.length) await this.model('mailThreadFolders').bulkCreate(memberships, { transaction });
     }
   }
 

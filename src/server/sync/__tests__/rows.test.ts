@@ -21,8 +21,9 @@ describe('message rows', () => {
     expect(broken.date).toBeNull();
   });
 
-  it('indexes participants by lower-cased address and domain', () => {
-    const rows = participantRows(1, 5, message({ from: { address: 'Ceo@ACME.test', name: 'CEO' }, to: [{ address: 'not an address' }] }));
-    expect(rows).toEqual([{ messageRowId: 5, accountId: 1, role: 'from', address: 'ceo@acme.test', domain: 'acme.test', name: 'CEO' }]);
+  it('indexes participants by lower-cased address and domain, with the message date and conversation', () => {
+    const date = new Date('2026-03-04T05:06:07Z');
+    const rows = participantRows({ accountId: 1, messageRowId: 5, threadRowId: 9 }, message({ date, from: { address: 'Ceo@ACME.test', name: 'CEO' }, to: [{ address: 'not an address' }] }));
+    expect(rows).toEqual([{ messageRowId: 5, accountId: 1, threadRowId: 9, date, role: 'from', address: 'ceo@acme.test', domain: 'acme.test', name: 'CEO' }]);
   });
 });

@@ -314,7 +314,7 @@ export class MailHost {
           senders: [{ name: 'Carla CFO', address: 'cfo@acme.example' }],
         };
       });
-    return { data: rows, meta: { count: rows.length, page: 1, pageSize: 50, hasMore: false } };
+    return { data: rows, meta: { page: 1, pageSize: 50, hasMore: false } };
   }
 
   /** Gmail's rules, enough for the client: labels in and out, flags on and off. */
