@@ -3,7 +3,7 @@
  * delete (revoking at the provider where possible and removing the synced
  * mail), and building an authenticated, rate-limited mailbox client.
  */
-import type { Database } from '@nocobase/database';
+import { Op, type Database, type Transaction } from '@nocobase/database';
 import { UserFacingError } from '../http/errors';
 import type { TokenVault } from '../oauth/token-vault';
 import type { AccountContext, ExchangeResult, MailboxClient, MailProvider, ProviderName, ScheduleFn } from '../providers/types';
@@ -114,6 +114,18 @@ export class AccountService {
 
   async setStatus(accountId: string | number, values: Record<string, unknown>): Promise<void> {
     await this.repo().update({ filterByTk: accountId, values });
+  }
+
+  /**
+   * A provider's OAuth client settings were saved: accounts that provider's
+   * client rejection stopped (INVALID_CLIENT) are asked to sync again now.
+   * Their refresh tokens were kept, so nobody reconnects.
+   */
+  async retryAfterClientChange(provider: string, transaction?: Transaction): Promise<number> {
+    const [changed] = await this.db
+      .getModel('mailAccounts')
+      .update({ syncRequested: true }, { where: { provider, statusCode: 'INVALID_CLIENT', status: { [Op.ne]: 'paused' } }, transaction });
+    return changed;
   }
 
   async pause(accountId: string | number): Promise<void> {

@@ -11,9 +11,6 @@ import type { RunOptions, RunSummary, SyncKind, SyncLogger } from './runner';
 import { readSyncSettings } from './sync-settings';
 import { asBool, asDate } from './values';
 
-/** The status code of an account whose provider rejected the app's OAuth client (an admin fixes it in the settings). */
-const INVALID_CLIENT = 'INVALID_CLIENT';
-
 /** Statuses the loop picks up; `paused` and `reauth_required` wait for the user, `connecting` for the link to finish. */
 export const SCHEDULABLE_STATUSES = ['active', 'error', 'rate_limited', 'syncing'];
 
@@ -148,10 +145,9 @@ export class SyncScheduler {
           { [Op.or]: [{ rateLimitedUntil: null }, { rateLimitedUntil: { [Op.lte]: at } }] },
         ],
       },
-      attributes: ['id', 'provider', 'status', 'statusCode', 'lastSyncAt', 'syncRequested', 'resyncRequested', 'rateLimitedUntil'],
+      attributes: ['id', 'status', 'lastSyncAt', 'syncRequested', 'resyncRequested', 'rateLimitedUntil'],
       raw: true,
     })) as unknown as Row[];
-    const clientFixedAt = await this.clientSettingsChangedAt(rows);
 
     const candidates = rows
       .filter((r) => !this.running.has(String(r.id)))
@@ -161,28 +157,12 @@ export class SyncScheduler {
         // `syncing` with a free lease: its runner died mid-run; resume now.
         const stale = r.status === 'syncing';
         const waitedOut = r.status === 'rate_limited' && asDate(r.rateLimitedUntil) !== null;
-        // Stopped by a rejected OAuth client: due again as soon as an admin saved that provider's settings.
-        const clientFixed = r.statusCode === INVALID_CLIENT && (clientFixedAt.get(String(r.provider)) ?? 0) > (last?.getTime() ?? 0);
-        const due = requested || stale || waitedOut || clientFixed || !last || at.getTime() - last.getTime() >= intervalMs;
-        return { id: r.id as AccountKey, due, urgent: requested || stale || clientFixed, last: last?.getTime() ?? 0 };
+        const due = requested || stale || waitedOut || !last || at.getTime() - last.getTime() >= intervalMs;
+        return { id: r.id as AccountKey, due, urgent: requested || stale, last: last?.getTime() ?? 0 };
       })
       .filter((c) => c.due);
     candidates.sort((a, b) => Number(b.urgent) - Number(a.urgent) || a.last - b.last);
     return candidates.map((c) => c.id);
-  }
-
-  /** When each provider's OAuth client settings were last saved, for the providers of accounts the client stopped. */
-  private async clientSettingsChangedAt(rows: Row[]): Promise<Map<string, number>> {
-    const providers = [...new Set(rows.filter((r) => r.statusCode === INVALID_CLIENT).map((r) => String(r.provider)))];
-    const changed = new Map<string, number>();
-    if (!providers.length) return changed;
-    const settings = (await this.options.db.getModel('mailSettings').findAll({
-      where: { provider: { [Op.in]: providers } },
-      attributes: ['provider', 'updatedAt'],
-      raw: true,
-    })) as unknown as Row[];
-    for (const s of settings) changed.set(String(s.provider), asDate(s.updatedAt)?.getTime() ?? 0);
-    return changed;
   }
 
   private launch(accountId: AccountKey): void {
