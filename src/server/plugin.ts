@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from '@nocobase/actions';
 import type { Transaction } from '@nocobase/database';
-import type { Transaction } from '@nocobase/database';
 import { Plugin } from '@nocobase/server';
 import { resolveStorageRoot } from '@nocobase/utils';
 import { MailAccess } from './accounts/access';
@@ -108,14 +107,6 @@ export class PluginEmailManagerServer extends Plugin {
     this.syncEngine = engine;
     // Actions never wait for the queueing write; its failure is logged, not left to end the process.
     this.syncTrigger = { requestSync: (accountId, kind) => engine.scheduler.queueSync(accountId, kind) };
-    // Saving a provider's client settings resumes the accounts its rejected client stopped (no reconnect).
-    this.db.on('mailSettings.afterSave', async (row: { get(key: string): unknown }, options?: { transaction?: Transaction }) => {
-      try {
-        if (await this.mail.accounts.retryAfterClientChange(String(row.get('provider')), options?.transaction)) engine.scheduler.wake();
-      } catch (e) {
-        logger.error('could not resume accounts after the OAuth client settings changed', { module: 'email-manager', error: String(e) });
-      }
-    });
     // Saving a provider's client settings resumes the accounts its rejected client stopped (no reconnect).
     this.db.on('mailSettings.afterSave', async (row: { get(key: string): unknown }, options?: { transaction?: Transaction }) => {
       try {
