@@ -27,15 +27,29 @@ export type GmailMethod =
   | 'settings.sendAs.list';
 
 /**
- * Gmail methods that must not be repeated after the request may have reached
- * Google: a second messages.send is a second message. Every other method the
- * adapter uses reads, or sets labels to a fixed state (repeating changes nothing).
+ * Whether repeating a Gmail method after it may have reached Google is safe.
+ * Reads are, and so are label changes, trash and untrash (they set a fixed
+ * state); a second messages.send is a second message. Every method must be
+ * listed, so adding one to GmailMethod forces this decision.
  */
-const NOT_IDEMPOTENT: ReadonlySet<GmailMethod> = new Set(['messages.send']);
+const IDEMPOTENT: Readonly<Record<GmailMethod, boolean>> = {
+  'users.getProfile': true,
+  'labels.list': true,
+  'labels.get': true,
+  'messages.list': true,
+  'messages.get': true,
+  'messages.send': false,
+  'messages.modify': true,
+  'messages.trash': true,
+  'messages.untrash': true,
+  'messages.attachments.get': true,
+  'history.list': true,
+  'settings.sendAs.list': true,
+};
 
 /** What the limiter is told about a Gmail method's retry safety. */
 export function gmailCall(method: GmailMethod): ProviderCall {
-  return NOT_IDEMPOTENT.has(method) ? { idempotent: false } : {};
+  return IDEMPOTENT[method] ? {} : { idempotent: false };
 }
 
 /** AccountContext as the Google adapter accepts it (the limiter hook is part of every AccountContext). */

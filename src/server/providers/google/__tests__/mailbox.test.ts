@@ -330,6 +330,33 @@ describe('Gmail mailbox through the emulator', () => {
     });
   });
 
+  describe('retry safety', () => {
+    it('declares messages.send unsafe to repeat, and reads and label changes safe', async () => {
+      const unsafe: string[] = [];
+      const all: string[] = [];
+      const scheduled = world.provider.forAccount(
+        vault.context(ADA, {
+          schedule: (method, fn, call) => {
+            all.push(method);
+            if (call?.idempotent === false) unsafe.push(method);
+            return fn();
+          },
+        }),
+      );
+      const page = await scheduled.listMessages({ since: new Date(Date.now() - 365 * DAY), pageSize: 2 });
+      await scheduled.modify(page.messages[0].providerId, { read: true, starred: true });
+      await scheduled.modify(page.messages[0].providerId, { trash: true });
+      await scheduled.modify(page.messages[0].providerId, { untrash: true });
+      expect(unsafe).toEqual([]);
+      const messageId = `<retry-safety-${Date.now()}@example.com>`;
+      const sent = await scheduled.send({ mode: 'new', from: { address: ADA }, to: [{ address: 'someone@example.com' }], subject: 'Once', text: 'x', messageId });
+      expect(unsafe).toEqual(['messages.send']);
+      expect(all).toContain('messages.modify');
+      // Found again by the Message-ID we gave it.
+      expect(await scheduled.findSent(messageId)).toMatchObject({ providerId: sent.providerId, internetMessageId: messageId });
+    });
+  });
+
   describe('with the account limiter', () => {
     it('lets the limiter wait out a 429 using the Retry-After the adapter reports', async () => {
       const limiter = createAccountLimiter('google');
