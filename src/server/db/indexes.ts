@@ -149,16 +149,26 @@ export async function mergeDuplicates(
     })) as [Array<{ id: unknown }>, unknown];
     const ids = dupes.map((d) => d.id);
     if (!ids.length) continue;
-    const marks = ids.map(() => '?').join(', ');
     for (const ref of references) {
       const child = db.getCollection(ref.collection);
       if (!child || !(await tableExists(db, child, transaction))) continue;
-      const column = q(columnOfAttribute(child, ref.attribute));
-      await db.sequelize.query(`UPDATE ${child.quotedTableName()} SET ${column} = ? WHERE ${column} IN (${marks})`, {
-        replacements: [keep, ...ids],
-        transaction,
-      });
+      const column = columnOfAttribute(child, ref.attribute);
+      // A child row that, repointed, would repeat one of the kept row's under a unique key of the
+      // child (e.g. the same folder membership of both copies of a conversation) is that same row: drop it.
+      const keys = declaredIndexes(child).filter((i) => i.unique && i.columns.includes(column) && i.columns.length > 1);
+      for (const id of ids) {
+        for (const key of keys) {
+          const others = key.columns.filter((c) => c !== column).map(q);
+          const tuple = others.length > 1 ? `(${others.join(', ')})` : others[0];
+          await db.sequelize.query(
+            `DELETE FROM ${child.quotedTableName()} WHERE ${q(column)} = ? AND ${tuple} IN (SELECT ${others.join(', ')} FROM (SELECT ${others.join(', ')} FROM ${child.quotedTableName()} WHERE ${q(column)} = ?) AS kept_rows)`,
+            { replacements: [id, keep], transaction },
+          );
+        }
+        await db.sequelize.query(`UPDATE ${child.quotedTableName()} SET ${q(column)} = ? WHERE ${q(column)} = ?`, { replacements: [keep, id], transaction });
+      }
     }
+    const marks = ids.map(() => '?').join(', ');
     await db.sequelize.query(`DELETE FROM ${table} WHERE ${pk} IN (${marks})`, { replacements: ids, transaction });
     removed += ids.length;
   }

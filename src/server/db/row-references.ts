@@ -17,5 +17,8 @@ export const PLAIN_ROW_REFERENCES: Record<string, RowReference[]> = {
     { collection: 'mailOutbox', attribute: 'messageRowId' },
     { collection: 'mailOutbox', attribute: 'originalRowId' },
   ],
-  mailThreads: [{ collection: 'mailOutbox', attribute: 'threadRowId' }],
+  mailThreads: [
+    { collection: 'mailOutbox', attribute: 'threadRowId' },
+    { collection: 'mailParticipants', attribute: 'threadRowId' },
+  ],
 };

@@ -11,10 +11,10 @@ import { repairDeclaredIndexes } from '../db/indexes';
 import { PLAIN_ROW_REFERENCES } from '../db/row-references';
 
 export default class RestoreMailIndexes extends Migration {
-  on = 'afterSync';
-  appVersion = '';
+  override on = 'afterSync';
+  override appVersion = '';
 
-  async up() {
+  override async up() {
     await repairDeclaredIndexes(this.db, MAIL_COLLECTIONS, { plainReferences: PLAIN_ROW_REFERENCES, logger: this.app.logger });
   }
 }

@@ -1,3 +1,4 @@
+import type { Model } from '@nocobase/database';
 import { createTestApp, mailPluginOf, type TestApp } from '../../__tests__/support/test-app';
 import RestoreMailIndexes from '../../migrations/20261202000000-restore-mail-indexes';
 import { catalogueIndexes, declaredByDefinition, missingFromCatalogue, ourCollectionNames } from './catalogue';
@@ -79,6 +80,11 @@ describe('every index our collections declare is in the database catalogue', () 
     await attachments.create({ values: { accountId, messageRowId: m1.get('id'), filename: 'a.pdf' } });
     await attachments.create({ values: { accountId, messageRowId: m1dup.get('id'), filename: 'b.pdf' } });
     await db.getRepository('mailParticipants').create({ values: { accountId, messageRowId: m1dup.get('id'), role: 'from', address: 'x@acme.com' } });
+    // Both copies of the conversation are in the inbox: one membership row must remain, on the kept copy.
+    const memberships = db.getCollection('mailThreadFolders') ? db.getRepository('mailThreadFolders') : null;
+    for (const t of [t1, t1dup]) {
+      await memberships?.create({ values: { accountId, threadRowId: t.get('id'), folderId: 'INBOX', lastMessageAt: new Date('2026-01-02') } });
+    }
     const user = await db.getRepository('users').findOne({ filter: { nickname: 'before-upgrade' } });
     await db.getRepository('mailOutbox').create({
       values: { accountId, userId: user.get('id'), clientRequestId: 'r1', status: 'sent', messageRowId: m1dup.get('id'), threadRowId: t1dup.get('id') },
@@ -90,14 +96,14 @@ describe('every index our collections declare is in the database catalogue', () 
     expect(await allMissing()).toEqual([]);
     const kept = String(m1.get('id'));
     const rows = await messages.find({ filter: { accountId }, sort: ['providerId'] });
-    expect(rows.map((r) => [r.get('providerId'), String(r.get('threadRowId'))])).toEqual([
+    expect(rows.map((r: Model) => [r.get('providerId'), String(r.get('threadRowId'))])).toEqual([
       ['m1', String(t1.get('id'))],
       ['m2', String(t1.get('id'))],
     ]);
     expect(String(rows[0].get('id'))).toBe(kept);
     expect(await threads.count({ filter: { accountId } })).toBe(1);
     const files = await attachments.find({ filter: { accountId }, sort: ['filename'] });
-    expect(files.map((f) => [f.get('filename'), String(f.get('messageRowId'))])).toEqual([
+    expect(files.map((f: Model) => [f.get('filename'), String(f.get('messageRowId'))])).toEqual([
       ['a.pdf', kept],
       ['b.pdf', kept],
     ]);
@@ -105,6 +111,10 @@ describe('every index our collections declare is in the database catalogue', () 
     expect(String(participant.get('messageRowId'))).toBe(kept);
     const outbox = await db.getRepository('mailOutbox').findOne({ filter: { clientRequestId: 'r1' } });
     expect([String(outbox.get('messageRowId')), String(outbox.get('threadRowId'))]).toEqual([kept, String(t1.get('id'))]);
+    if (memberships) {
+      const left = await memberships.find({ filter: { accountId } });
+      expect(left.map((m: Model) => [m.get('folderId'), String(m.get('threadRowId'))])).toEqual([['INBOX', String(t1.get('id'))]]);
+    }
     // And the key holds again.
     await expect(messages.create({ values: { accountId, providerId: 'm1' } })).rejects.toThrow();
   });
