@@ -47,6 +47,7 @@ async function seedMailbox(app: TestApp, userId: string, tag: string, marker: st
   await mailPluginOf(app).mail.vault.save(accountId, { accessToken: ACCESS_TOKEN, refreshToken: REFRESH_TOKEN, expiresAt: Date.now() + 3600_000 });
   await repo('mailFolders').create({ values: { accountId, providerId: 'INBOX', name: `${marker} Inbox`, role: 'inbox' } });
   const thread = await repo('mailThreads').create({ values: { accountId, providerThreadId: `${tag}-t1`, subject: `${marker} contract`, messageCount: 1 } });
+  await repo('mailThreadFolders').create({ values: { accountId, threadRowId: thread.get('id'), folderId: `${marker}-INBOX`, lastMessageAt: new Date() } });
   const message = await repo('mailMessages').create({
     values: {
       accountId,
