@@ -2,7 +2,8 @@
  * Reading mail inside NocoBase: a mailbox page of conversations, a message's
  * body made safe to display, and its attachments.
  *
- * - `mailThreads:browse`: conversations of a folder (or all mail), newest first, with search.
+ * - `mailThreads:browse`: conversations of a folder (or all mail), newest first, with search;
+ *   `address` / `domain` narrow them to conversations with those people (CRM records).
  * - `mailMessages:body`: sanitized HTML (remote images blocked unless asked), inline images linked;
  *   a body too large to display answers `tooLarge` instead.
  * - `mailMessages:downloadBody`: the stored HTML (or text) part as a file, for bodies too large to display.
@@ -26,15 +27,16 @@ import { UserFacingError } from '../http/errors';
 import { MailActor, type MailActInput } from '../messages/act-on-mail';
 import { AttachmentCache } from '../messages/attachment-cache';
 import { AttachmentDelivery, type Delivery } from '../messages/attachment-delivery';
-import { BodyCache, renderMessageBody } from '../messages/body';
+import { MessageBodies } from '../messages/body';
 import { downloadHeaders, isRasterImage } from '../messages/download-headers';
 import { resolveFolders, type FolderSelector } from '../messages/folders';
 import { InlineImageLinks } from '../messages/inline-links';
-import { ThreadLister } from '../messages/thread-list';
+import { ThreadLister, type PeopleFilter } from '../messages/thread-list';
+import { normalizeAddress, normalizeDomain } from '../sync/participants';
 import { ATTACHMENT_NOT_FOUND, MailVisibility, type Raw } from '../messages/visibility';
 import type { MailSettingsService } from '../settings/settings-service';
 import { paramOf, viewerOf } from './context';
-import { flag, rowId, rowIdList, text, wholeNumber } from './params';
+import { flag, InvalidParameterError, rowId, rowIdList, text, wholeNumber } from './params';
 
 export interface MailMessagesDeps {
   db: Database;
@@ -78,6 +80,34 @@ export const MAIL_MESSAGE_ACL: AclRule[] = [
 
 const FOLDER_ROLE = /^[a-z_]{1,32}$/;
 
+const MAX_PEOPLE = 50;
+
+/** Comma-separated text or a list of texts, each trimmed and normalized; null when the parameter is absent. */
+function normalizedList(value: unknown, field: string, what: string, normalize: (v: string) => string | null): string[] | null {
+  if (value === undefined || value === null) return null;
+  const items = (Array.isArray(value) ? value : [value]).flatMap((item) => (text(item, field, { max: 5000 }) ?? '').split(','));
+  const out = new Set<string>();
+  for (const item of items.map((v) => v.trim()).filter(Boolean)) {
+    const normalized = normalize(item);
+    if (!normalized) throw new InvalidParameterError(field, `${field} must be ${what}, not "${item.slice(0, 100)}".`);
+    out.add(normalized);
+  }
+  if (out.size > MAX_PEOPLE) throw new InvalidParameterError(field, `${field} may name at most ${MAX_PEOPLE} values.`);
+  return [...out];
+}
+
+/**
+ * `address` / `domain`: only conversations with these people (a record's email
+ * fields, a customer's domains), matched case-insensitively. Given but empty (a
+ * record without an email) matches nothing rather than everything.
+ */
+function peopleParam(addressValue: unknown, domainValue: unknown): PeopleFilter | null {
+  const addresses = normalizedList(addressValue, 'address', 'an email address', (v) => normalizeAddress(v));
+  const domains = normalizedList(domainValue, 'domain', 'a domain such as example.com', (v) => normalizeDomain(v.replace(/^@/, '')));
+  if (addresses === null && domains === null) return null;
+  return { addresses: addresses ?? [], domains: domains ?? [] };
+}
+
 /** The record an action is about: a malformed id is a 400 naming filterByTk, a missing record the action's 404. */
 function idParam(ctx: Context, label: string): string {
   return rowId(paramOf(ctx, 'filterByTk'), 'filterByTk', { required: true, label });
@@ -104,8 +134,8 @@ export function mailMessagesActions(deps: MailMessagesDeps) {
   const links = new InlineImageLinks(deps.linkSecret ?? process.env.APP_KEY);
   const lister = new ThreadLister(deps.db);
   const delivery = new AttachmentDelivery(deps.db, cache, deps.accounts, async () => (await deps.settings().general()).attachmentSizeLimitMb);
-  // Rendered bodies, shared by every reader of this process: opening a message again costs nothing.
-  const bodies = new BodyCache();
+  // Rendered bodies are kept for every reader of this process: opening a message again costs nothing.
+  const bodies = new MessageBodies(deps.db);
   const actor = new MailActor({ db: deps.db, accounts: deps.accounts, access: deps.access, requestSync: deps.requestSync });
 
   /** contentId → signed link, for the message's inline raster images. */
@@ -142,6 +172,7 @@ export function mailMessagesActions(deps: MailMessagesDeps) {
         accountIds,
         folders,
         search: search ? search.slice(0, 200) : null,
+        people: peopleParam(paramOf(ctx, 'address'), paramOf(ctx, 'domain')),
         page: wholeNumber(paramOf(ctx, 'page'), 'page', { min: 1, max: 1_000_000 }, 1),
         pageSize: wholeNumber(paramOf(ctx, 'pageSize'), 'pageSize', { min: 1, max: 500 }, 50),
       });
@@ -161,13 +192,11 @@ export function mailMessagesActions(deps: MailMessagesDeps) {
     async 'mailMessages:body'(ctx, next) {
       const viewer = viewerOf(ctx);
       const allowRemoteImages = flag(paramOf(ctx, 'allowRemoteImages'), 'allowRemoteImages');
-      const message = await visibility.message(viewer, idParam(ctx, 'message'));
-      ctx.body = await renderMessageBody({
-        html: message.html as string | null,
-        text: message.text as string | null,
-        cidMap: await inlineImages(ctx, String(message.id)),
+      ctx.body = await bodies.render(idParam(ctx, 'message'), {
+        canRead: (accountId) => visibility.canRead(viewer, accountId),
+        cidMap: (messageId) => inlineImages(ctx, messageId),
         allowRemoteImages,
-      }, { cache: bodies });
+      });
       await next();
     },
 

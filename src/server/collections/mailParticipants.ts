@@ -20,5 +20,11 @@ export default defineCollection({
     { type: 'string', name: 'domain' },
     { type: 'string', name: 'name' },
   ],
-  indexes: [{ fields: ['address', 'date'] }, { fields: ['domain', 'date'] }, { fields: ['accountId', 'address'] }, { fields: ['messageRowId'] }],
+  indexes: [
+    { fields: ['address', 'date'] },
+    { fields: ['domain', 'date'] },
+    { fields: ['accountId', 'address', 'date'] },
+    { fields: ['accountId', 'domain', 'date'] },
+    { fields: ['messageRowId'] },
+  ],
 });

@@ -25,8 +25,18 @@ export interface ThreadListQuery {
   /** null: every conversation of those accounts; []: none. */
   folders: FolderRef[] | null;
   search: string | null;
+  /**
+   * Only conversations with these people (lower-cased addresses and domains,
+   * e.g. a CRM record's email fields), newest interaction first. null: anyone.
+   */
+  people?: PeopleFilter | null;
   page: number;
   pageSize: number;
+}
+
+export interface PeopleFilter {
+  addresses: string[];
+  domains: string[];
 }
 
 import type { ThreadListPage, ThreadListRow, ThreadSender } from '../../shared/wire-types';
@@ -38,6 +48,16 @@ const MAX_SENDERS = 4;
 
 type AnyModel = ModelStatic<Model>;
 type Raw = Record<string, unknown>;
+
+/** Up to this many accounts, each gets its own participants range (a member's own mailboxes). */
+const PER_ACCOUNT_RANGES = 8;
+/** Participant rows one people-filtered page may read at most. */
+const MAX_PEOPLE_SCAN = 20_000;
+
+function time(value: unknown): number {
+  const d = value instanceof Date ? value : new Date(value as string);
+  return Number.isNaN(d.getTime()) ? 0 : d.getTime();
+}
 
 const ROW_ATTRIBUTES = ['id', 'accountId', 'subject', 'snippet', 'lastMessageAt', 'messageCount', 'unreadCount', 'starred', 'hasAttachments'];
 
@@ -118,6 +138,83 @@ export class ThreadLister {
     return `${this.column(Threads, 'id')} IN (SELECT ${col('threadRowId')} FROM ${this.table('mailThreadFolders')} tf WHERE ${parts.join(' OR ')})`;
   }
 
+  /**
+   * Conversations with the people, in the order of their newest message with
+   * them, as far as `limit` distinct conversations. Each (account, address) or
+   * (account, domain) is a date-ordered range of the participants index, read in
+   * batches newest first and merged, so a customer with 50,000 messages costs
+   * the few batches the page needs, not a sort of all 50,000. `threadFilter`
+   * narrows the candidates (folder, search); reading stops at MAX_PEOPLE_SCAN
+   * rows, which only a filter matching almost nothing reaches.
+   */
+  private async peopleThreadIds(query: ThreadListQuery, people: PeopleFilter, limit: number, threadFilter: WhereOptions[]): Promise<string[]> {
+    const People = this.model('mailParticipants');
+    const Threads = this.model('mailThreads');
+    // Few accounts: one (accountId, address, date) range each; many (a supervisor): the (address, date) range, filtered.
+    const perAccount = query.accountIds.length <= PER_ACCOUNT_RANGES;
+    const keys: Array<{ column: 'address' | 'domain'; value: string }> = [
+      ...people.addresses.map((value) => ({ column: 'address' as const, value })),
+      ...people.domains.map((value) => ({ column: 'domain' as const, value })),
+    ];
+    const ranges = keys.flatMap<WhereOptions>(({ column, value }) =>
+      perAccount ? query.accountIds.map((accountId) => ({ accountId, [column]: value })) : [{ [column]: value, accountId: { [Op.in]: query.accountIds } }],
+    );
+    const batch = Math.max(100, limit * 3);
+    // Per range: where its next batch starts (date, id), or null when it is exhausted.
+    const cursors: Array<{ date: unknown; id: unknown } | null | undefined> = ranges.map(() => undefined);
+    const buffered: Raw[][] = ranges.map(() => []);
+    const out: string[] = [];
+    const seen = new Set<string>();
+    let scanned = 0;
+    while (out.length < limit && scanned < MAX_PEOPLE_SCAN) {
+      // Refill every range whose buffer ran dry and that may have more.
+      await Promise.all(
+        ranges.map(async (where, i) => {
+          if (buffered[i].length || cursors[i] === null) return;
+          const after = cursors[i];
+          const rows = (await People.findAll({
+            where: after ? { [Op.and]: [where, { [Op.or]: [{ date: { [Op.lt]: after.date } }, { date: after.date, id: { [Op.lt]: after.id } }] }] } : where,
+            attributes: ['id', 'threadRowId', 'date'],
+            order: [['date', 'DESC'], ['id', 'DESC']],
+            limit: batch,
+            raw: true,
+          })) as unknown as Raw[];
+          scanned += rows.length;
+          buffered[i] = rows;
+          cursors[i] = rows.length < batch ? null : { date: rows[rows.length - 1].date, id: rows[rows.length - 1].id };
+        }),
+      );
+      // Take the newest rows across ranges down to the oldest row any still-open range has buffered:
+      // beyond it, an unread batch could hold newer rows.
+      const open = buffered.map((rows, i) => (cursors[i] !== null && rows.length ? rows[rows.length - 1] : null)).filter((r): r is Raw => r !== null);
+      const floor = open.length ? Math.max(...open.map((r) => time(r.date))) : -Infinity;
+      const ready: Raw[] = [];
+      buffered.forEach((rows, i) => {
+        const keep: Raw[] = [];
+        for (const r of rows) (time(r.date) >= floor ? ready : keep).push(r);
+        buffered[i] = keep;
+      });
+      ready.sort((a, b) => time(b.date) - time(a.date) || Number(b.id) - Number(a.id));
+      const candidates: string[] = [];
+      for (const r of ready) {
+        const id = String(r.threadRowId);
+        if (r.threadRowId === null || r.threadRowId === undefined || seen.has(id)) continue;
+        seen.add(id);
+        candidates.push(id);
+      }
+      if (candidates.length) {
+        const allowed = threadFilter.length
+          ? new Set(
+              ((await Threads.findAll({ where: { [Op.and]: [{ id: { [Op.in]: candidates } }, ...threadFilter] }, attributes: ['id'], raw: true })) as unknown as Raw[]).map((t) => String(t.id)),
+            )
+          : null;
+        for (const id of candidates) if (!allowed || allowed.has(id)) out.push(id);
+      }
+      if (cursors.every((c) => c === null) && buffered.every((b) => !b.length)) break;
+    }
+    return out.slice(0, limit);
+  }
+
   /** Subject contains the term, or someone on a message of the thread has it in their name or address. */
   private searchClause(term: string, accountIds: string[]): string {
     const Threads = this.model('mailThreads');
@@ -142,7 +239,15 @@ export class ThreadLister {
     const term = query.search?.trim();
 
     let threads: Raw[];
-    if (term) {
+    const people = query.people && (query.people.addresses.length || query.people.domains.length) ? query.people : null;
+    if (query.people && !people) return empty;
+    if (people) {
+      const narrow: WhereOptions[] = [];
+      if (query.folders) narrow.push(Sequelize.literal(this.folderClause(query.folders)));
+      if (term) narrow.push(Sequelize.literal(this.searchClause(term, query.accountIds)));
+      const ids = (await this.peopleThreadIds(query, people, offset + pageSize + 1, narrow)).slice(offset);
+      threads = await this.threadsInOrder(ids);
+    } else if (term) {
       const conditions: WhereOptions[] = [{ accountId: { [Op.in]: query.accountIds } }, Sequelize.literal(this.searchClause(term, query.accountIds))];
       if (query.folders) conditions.push(Sequelize.literal(this.folderClause(query.folders)));
       threads = (await Threads.findAll({
@@ -154,20 +259,23 @@ export class ThreadLister {
         raw: true,
       })) as unknown as Raw[];
     } else {
-      const ids = (await this.newestIds(query, offset + pageSize + 1)).slice(offset);
-      const found = ids.length
-        ? ((await Threads.findAll({ where: { id: { [Op.in]: ids } }, attributes: ROW_ATTRIBUTES, raw: true })) as unknown as Raw[])
-        : [];
-      const byId = new Map(found.map((t) => [String(t.id), t]));
-      threads = ids.flatMap((id) => {
-        const t = byId.get(id);
-        return t ? [t] : [];
-      });
+      threads = await this.threadsInOrder((await this.newestIds(query, offset + pageSize + 1)).slice(offset));
     }
     const hasMore = threads.length > pageSize;
     threads = threads.slice(0, pageSize);
     const senders = await this.sendersOf(threads.map((t) => String(t.id)));
     return { rows: threads.map((t) => toRow(t, senders.get(String(t.id)) ?? [])), page, pageSize, hasMore };
+  }
+
+  /** The thread rows of `ids`, in that order. */
+  private async threadsInOrder(ids: string[]): Promise<Raw[]> {
+    if (!ids.length) return [];
+    const found = (await this.model('mailThreads').findAll({ where: { id: { [Op.in]: ids } }, attributes: ROW_ATTRIBUTES, raw: true })) as unknown as Raw[];
+    const byId = new Map(found.map((t) => [String(t.id), t]));
+    return ids.flatMap((id) => {
+      const t = byId.get(id);
+      return t ? [t] : [];
+    });
   }
 
   private async sendersOf(threadIds: string[]): Promise<Map<string, ThreadSender[]>> {

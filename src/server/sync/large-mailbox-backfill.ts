@@ -7,7 +7,7 @@
  */
 import type { Database } from '@nocobase/database';
 import { Op } from 'sequelize';
-import { UNDATED } from './store';
+import { UNDATED } from './rows';
 import { withTransaction } from './transaction';
 import { asDate, asStringArray } from './values';
 
@@ -72,7 +72,7 @@ export async function backfillLargeMailboxModel(db: Database): Promise<BackfillO
     const known = new Set(messages.map((m) => String(m.id)));
     await withTransaction(db, async (transaction) => {
       for (const m of messages) {
-        const [count] = await People.update({ threadRowId: m.threadRowId, date: asDate(m.date) }, { where: { messageRowId: m.id }, transaction });
+        const [count] = await People.update({ threadRowId: m.threadRowId, date: asDate(m.date) ?? UNDATED }, { where: { messageRowId: m.id }, transaction });
         outcome.participants += count;
       }
       // Rows of messages that no longer exist can never be shown: they go.

@@ -48,7 +48,8 @@ function extractAddrSpec(input: string): string {
   return s.replace(/[\s.;,]+$/, '').trim();
 }
 
-function normalizeDomain(domain: string): string | null {
+/** Lower-cased domain in Unicode form (`xn--` decoded), or null when it is not a domain name. */
+export function normalizeDomain(domain: string): string | null {
   let d = domain.trim().toLowerCase().replace(/\.$/, '');
   if (!d) return null;
   // Address literals like [192.0.2.1] are legal but never worth indexing as a domain.

@@ -19,6 +19,12 @@ export const LIMITS = {
 
 export type AccountKey = number | string;
 
+/**
+ * The date of a conversation (or participant) with no dated message: sorts last,
+ * and is never NULL, which PostgreSQL would sort first in a descending index read.
+ */
+export const UNDATED = new Date(0);
+
 export type MessageRowValues = {
   accountId: AccountKey;
   threadRowId: AccountKey;
@@ -63,7 +69,7 @@ export type ParticipantRowValues = {
   accountId: AccountKey;
   threadRowId: AccountKey;
   /** The message's date, so "newest mail with this address" reads an index range. */
-  date: Date | null;
+  date: Date;
   role: string;
   address: string;
   domain: string;
@@ -160,7 +166,7 @@ export interface MessageKeys {
 }
 
 export function participantRows(keys: MessageKeys, m: NormalizedMessage): ParticipantRowValues[] {
-  const date = validDate(m.date);
+  const date = validDate(m.date) ?? UNDATED;
   return participantsOf(m).map((p) => ({
     messageRowId: keys.messageRowId,
     accountId: keys.accountId,

@@ -11,7 +11,9 @@
  */
 import { Op, type Database, type Model, type ModelStatic, type Transaction } from '@nocobase/database';
 import type { ChangePage, NormalizedMessage, ProviderFolder } from '../providers/types';
-import { attachmentRows, clip, flagValues, LIMITS, messageRow, participantRows, type AccountKey, type FlagValues, type MessageKeys } from './rows';
+import { attachmentRows, clip, flagValues, LIMITS, messageRow, participantRows, UNDATED, type AccountKey, type FlagValues, type MessageKeys } from './rows';
+
+export { UNDATED };
 import { summarizeThread, type ThreadMessageFacts } from './thread-summary';
 import { withTransaction } from './transaction';
 import { asBool, asDate, asJson, asStringArray, chunk, idKey, sameSet } from './values';
@@ -41,9 +43,6 @@ type Row = Record<string, unknown>;
 
 // Keeps IN (...) lists well under every dialect's bound-parameter limit.
 const IN_CHUNK = 200;
-
-/** The date of a conversation none of whose messages has one: sorts last, never NULL (see mailThreads). */
-export const UNDATED = new Date(0);
 
 const THREAD_FACT_ATTRIBUTES = ['threadRowId', 'date', 'subject', 'snippet', 'read', 'starred', 'hasAttachments', 'folderIds', 'fromAddress', 'fromName', 'to', 'cc'];
 

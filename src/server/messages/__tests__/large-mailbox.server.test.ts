@@ -82,7 +82,7 @@ describe('large mailboxes: folder ranges, pages without counts, dated participan
   });
 
   it('sorts a conversation without any date last, on every database', async () => {
-    await store.applyPage(outlook, { added: [message({ providerId: 'undated', threadId: 'U', subject: 'undated', date: null, folderIds: ['INBOX'] })] });
+    await store.applyPage(outlook, { added: [message({ providerId: 'undated', threadId: 'U', subject: 'undated', date: undefined, folderIds: ['INBOX'] })] });
     const [thread] = await raw('mailThreads', { accountId: outlook, providerThreadId: 'U' });
     expect(asDate(thread.lastMessageAt)?.getTime()).toBe(UNDATED.getTime());
     const pages = await allPages([gmail, outlook], inbox(gmail, outlook), 3);
@@ -102,6 +102,58 @@ describe('large mailboxes: folder ranges, pages without counts, dated participan
     const [moved] = await raw('mailMessages', { accountId: gmail, providerId: 'g3' });
     expect(String(moved.threadRowId)).not.toBe(String(g3.threadRowId));
     for (const p of await raw('mailParticipants', { messageRowId: g3.id })) expect(String(p.threadRowId)).toBe(String(moved.threadRowId));
+  });
+
+  describe('conversations with a person or a domain (a CRM record\'s mail)', () => {
+    const people = (addresses: string[], domains: string[] = []) => ({ addresses, domains });
+    async function withPeople(accountIds: string[], filter: { addresses: string[]; domains: string[] }, pageSize: number, folders: FolderRef[] | null = null) {
+      const out: string[] = [];
+      for (let page = 1; page < 50; page += 1) {
+        const result = await lister.list({ accountIds, folders, search: null, people: filter, page, pageSize });
+        out.push(...result.rows.map((r) => r.subject));
+        if (!result.hasMore) return out;
+      }
+      throw new Error('never ended');
+    }
+
+    beforeAll(async () => {
+      const customer = (id: string, minute: number, from: string, to: string, threadId = id, folderIds = ['INBOX']) =>
+        message({ providerId: id, threadId, subject: id, date: at(100 + minute), from: { address: from }, to: [{ address: to }], folderIds });
+      await store.applyPage(gmail, {
+        added: [
+          customer('c1', 1, 'CEO@Customer.Test', 'big@gmail.test'),
+          customer('c2', 3, 'big@gmail.test', 'ops@customer.test'),
+          customer('c3', 5, 'someone@else.test', 'big@gmail.test'),
+          // A reply in c1's conversation: it moves c1 to the top of "mail with the CEO".
+          customer('c1-reply', 7, 'big@gmail.test', 'ceo@customer.test', 'c1', ['SENT']),
+        ],
+      });
+      await store.applyPage(outlook, { added: [customer('c4', 4, 'ceo@customer.test', 'big@outlook.test'), customer('c5', 6, 'x@sub.customer.test', 'big@outlook.test')] });
+    });
+
+    it('finds every conversation with an address, whatever its case, across accounts, by the newest message with them', async () => {
+      expect(await withPeople([gmail, outlook], people(['ceo@customer.test']), 50)).toEqual(['c1', 'c4']);
+      // Pages of one: each conversation once, in the same order.
+      expect(await withPeople([gmail, outlook], people(['ceo@customer.test', 'ops@customer.test']), 1)).toEqual(['c1', 'c4', 'c2']);
+      expect(await withPeople([gmail], people(['ceo@customer.test']), 1)).toEqual(['c1']);
+    });
+
+    it('finds everyone at a domain, not its subdomains, and narrows by folder', async () => {
+      expect(await withPeople([gmail, outlook], people([], ['customer.test']), 2)).toEqual(['c1', 'c4', 'c2']);
+      expect(await withPeople([gmail, outlook], people([], ['sub.customer.test']), 2)).toEqual(['c5']);
+      expect(await withPeople([gmail, outlook], people([], ['customer.test']), 2, inbox(gmail))).toEqual(['c1', 'c2']);
+    });
+
+    it('reads many accounts (a supervisor) through the address range, with the same answer', async () => {
+      const many = [gmail, outlook];
+      for (let i = 0; i < 9; i += 1) many.push(await account(`empty${i}@example.test`));
+      expect(await withPeople(many, people(['ceo@customer.test'], ['sub.customer.test']), 1)).toEqual(['c1', 'c5', 'c4']);
+    });
+
+    it('shows nothing for a record without an address, and nothing from accounts not asked for', async () => {
+      expect(await withPeople([gmail, outlook], people([]), 10)).toEqual([]);
+      expect(await withPeople([outlook], people(['ops@customer.test']), 10)).toEqual([]);
+    });
   });
 
   it('converts mail stored by the previous version: same conversations, no duplicates, participants dated', async () => {

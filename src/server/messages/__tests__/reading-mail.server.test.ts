@@ -239,6 +239,20 @@ describe('reading mail: bodies, attachments and the mailbox list', () => {
       expect(subjects(await a.get('/mailThreads:browse?q=%25'))).toEqual(['Contract 50% off']);
     });
 
+    it("narrows to conversations with a record's addresses or domains, case-insensitively, and only the caller's", async () => {
+      expect(subjects(await a.get('/mailThreads:browse?address=CFO@Acme.Example'))).toEqual(['Quarterly report']);
+      expect(subjects(await a.get('/mailThreads:browse?address=cfo@acme.example,sales@globex.example'))).toEqual(['Contract 50% off', 'Quarterly report']);
+      expect(subjects(await a.get('/mailThreads:browse?domain=GLOBEX.example'))).toEqual(['Contract 50% off']);
+      expect(subjects(await a.get('/mailThreads:browse?domain=@acme.example&folderRole=inbox'))).toEqual(['Quarterly report']);
+      // A record whose email field is empty shows no mail rather than all of it.
+      expect(subjects(await a.get('/mailThreads:browse?address='))).toEqual([]);
+      expect(subjects(await b.get('/mailThreads:browse?address=cfo@acme.example'))).toEqual([]);
+      const bad = await a.get('/mailThreads:browse?address=not-an-address');
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toContain('address');
+      expect((await a.get('/mailThreads:browse?domain=exa%20mple')).status).toBe(400);
+    });
+
     it("never shows another user's conversations, even when asked for their account or folder", async () => {
       expect(subjects(await b.get('/mailThreads:browse?folderRole=inbox'))).toEqual(['Private to B']);
       expect(subjects(await b.get(`/mailThreads:browse?accountId=${ids.gmail}`))).toEqual([]);
