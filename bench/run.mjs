@@ -21,7 +21,7 @@ const args = process.argv.slice(2);
 
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`usage: npm run bench -- [file filter ...]
-  filters: sync, sync-google, sync-microsoft, mime-parse, sanitize, summaries (any part of a bench/*.bench.ts path)
+  filters: sync, sync-google, sync-microsoft, mime-parse, sanitize, summaries, body-open, large-mailbox (any part of a bench/*.bench.ts path)
   env: DB_DIALECT=sqlite|postgres|mariadb (default sqlite), BENCH_MESSAGES (2000), BENCH_LATENCY_MS (100),
        BENCH_PROVIDER_QUOTA (1 = emulators enforce the provider budget), BENCH_DB_DATABASE (nocomail_bench)
   see bench/README.md`);
