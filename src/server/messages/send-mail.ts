@@ -262,8 +262,10 @@ export class MailSender {
       }
     } catch (error) {
       if (isProviderError(error) && error.code === 'NOT_FOUND') this.deps.requestSync?.(account.id);
-      // Unknown outcome: this send may have gone out; or an earlier one may have and this attempt never got to look.
-      if (isSendOutcomeUnknown(error) || (!handedOver && previous === 'uncertain')) {
+      // Unknown outcome: this send may have gone out; or an earlier one (unanswered, or cut short
+      // mid-send by a stopped process) may have, and this attempt never got to look.
+      const earlierMayHaveSent = previous === 'uncertain' || previous === 'sending';
+      if (isSendOutcomeUnknown(error) || (!handedOver && earlierMayHaveSent)) {
         const answer = mayHaveBeenSent(account.provider);
         await this.outbox.markUncertain(entry.id, answer.code, answer.message);
         throw answer;

@@ -451,6 +451,25 @@ describe.each<ProviderName>(['google', 'microsoft'])('sending %s mail', (provide
     expect(String(again.body.data.messageId)).toBe(String(stored[0].id));
   });
 
+  it('finds a send cut short by a stopped process in Sent when the submission is taken over, and does not send it again', async () => {
+    const clientRequestId = 'cut-short';
+    const body = { accountId: account.alex, mode: 'new' as const, to: [{ address: robin }], subject: 'Cut short', html: '<p>Once.</p>', clientRequestId };
+    await rig.fault({ kind: 'drop_response', count: 1, user: alex, ...sendRoute });
+    try {
+      expect((await send(alexAgent, body)).status).toBe(502);
+    } finally {
+      await rig.clearFaults();
+    }
+    // What a process that stopped while the provider had the message leaves behind.
+    const left = (await row('mailOutbox', { accountId: account.alex, clientRequestId }))!;
+    await db().getModel('mailOutbox').update({ status: 'sending', lastAttemptAt: new Date(Date.now() - 16 * 60_000) }, { where: { id: left.id } });
+
+    const takenOver = await send(alexAgent, body);
+    expect(takenOver.status, JSON.stringify(takenOver.body)).toBe(200);
+    expect(await row('mailOutbox', { id: left.id })).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await copiesAtProvider(left.internetMessageId)).toEqual({ sent: 1, drafts: 0, received: 1 });
+  });
+
   it('waits out a 429 on the send request and sends exactly once', async () => {
     const clientRequestId = 'throttled-send';
     await rig.fault({ kind: 'rate_limit', count: 1, retryAfterSeconds: 1, user: alex, ...sendRoute });
