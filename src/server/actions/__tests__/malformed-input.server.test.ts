@@ -81,7 +81,7 @@ function variants(p: ParamSpec): Array<{ label: string; value: unknown; refused:
         { label: 'huge', value: HUGE, refused: true },
       ];
     case 'list':
-      return [...common, { label: 'number', value: 42, refused: true }, { label: 'huge', value: HUGE, refused: true }];
+      return [...common, ...(p.where === 'body' ? [{ label: 'number', value: 42, refused: true }] : []), { label: 'huge', value: HUGE, refused: true }];
     case 'roles':
       return [...common, { label: 'text', value: 'admin', refused: true }, { label: 'numbers', value: [1, 2], refused: true }];
   }
@@ -147,11 +147,22 @@ const ACTIONS: ActionSpec[] = [
     action: 'mailThreads:browse',
     method: 'get',
     as: 'member',
-    params: { accountId: q('ids', 'account'), folderRole: q('text', 'inbox'), folderId: q('id', 'folder'), q: q('text', 'report'), page: q('number', 1), pageSize: q('number', 20) },
+    params: {
+      accountId: q('ids', 'account'),
+      folderRole: q('text', 'inbox'),
+      folderId: q('id', 'folder'),
+      q: q('text', 'report'),
+      // One or several people of a CRM record.
+      address: q('list', ['cfo@acme.example']),
+      domain: q('list', ['acme.example']),
+      page: q('number', 1),
+      pageSize: q('number', 20),
+    },
   },
   { action: 'mailThreads:act', method: 'post', as: 'member', params: { filterByTk: q('id', 'thread', true), action: b('enum', 'moveTo', true), folderId: b('id', 'missing') } },
   { action: 'mailMessages:act', method: 'post', as: 'member', params: { filterByTk: q('id', 'message', true), action: b('enum', 'moveTo', true), folderId: b('id', 'missing') } },
   { action: 'mailMessages:body', method: 'get', as: 'member', params: { filterByTk: q('id', 'message', true), allowRemoteImages: q('flag', false) } },
+  { action: 'mailMessages:downloadBody', method: 'get', as: 'member', params: { filterByTk: q('id', 'message', true) } },
   { action: 'mailMessages:compose', method: 'get', as: 'member', params: { accountId: q('id', 'account'), mode: q('enum', 'new') } },
   {
     action: 'mailMessages:send',
