@@ -174,7 +174,8 @@ describe('remote content and scripts in received mail', () => {
     const deadline = Date.now() + 30_000;
     while (!listener.hits.includes('/plain.png') && Date.now() < deadline) await page.waitForTimeout(250);
     expect(listener.hits).toContain('/plain.png');
-    // The spellings a browser reads as this host arrive here too, in their normalized form.
+    // Every spelling that names this host arrives here, written back in normal form (`http:host/x` included, which an
+    // unsanitized page would resolve against the app).
     expect(listener.hits).toEqual(expect.arrayContaining(['/backslash.png', '/no-slashes.png', '/entity-scheme.png', '/srcset-backslash.png']));
 
     const form = await openQuote(page, 'mail-reply');
