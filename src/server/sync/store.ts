@@ -44,6 +44,8 @@ type Row = Record<string, unknown>;
 // Keeps IN (...) lists well under every dialect's bound-parameter limit.
 const IN_CHUNK = 200;
 
+const THREAD_SUMMARY_FIELDS = ['subject', 'snippet', 'lastMessageAt', 'messageCount', 'unreadCount', 'starred', 'hasAttachments', 'participants', 'folderIds', 'updatedAt'];
+
 const THREAD_FACT_ATTRIBUTES = ['threadRowId', 'date', 'subject', 'snippet', 'read', 'starred', 'hasAttachments', 'folderIds', 'fromAddress', 'fromName', 'to', 'cc'];
 
 export class MailStore {
@@ -382,25 +384,35 @@ export class MailStore {
       await this.model('mailThreadFolders').destroy({ where: { threadRowId: { [Op.in]: ids } }, transaction });
       if (empty.length) await Threads.destroy({ where: { accountId, id: { [Op.in]: empty } }, transaction });
       const memberships: Row[] = [];
-      for (const [id, facts] of byThread) {
+      const summaries: Row[] = [];
+      // The columns the upsert needs besides the summary (it inserts nothing: every id exists).
+      const keys = (await Threads.findAll({
+        where: { id: { [Op.in]: [...byThread.keys()] } },
+        attributes: ['id', 'accountId', 'providerThreadId'],
+        raw: true,
+        transaction,
+      })) as unknown as Row[];
+      for (const key of keys) {
+        const facts = byThread.get(idKey(key.id));
+        if (!facts) continue;
         const s = summarizeThread(facts);
         const lastMessageAt = s.lastMessageAt ?? UNDATED;
-        for (const folderId of s.folderIds) memberships.push({ threadRowId: id, accountId, folderId, lastMessageAt });
-        await Threads.update(
-          {
-            subject: clip(s.subject, LIMITS.subject) ?? '',
-            snippet: s.snippet,
-            lastMessageAt,
-            messageCount: s.messageCount,
-            unreadCount: s.unreadCount,
-            starred: s.starred,
-            hasAttachments: s.hasAttachments,
-            participants: s.participants,
-            folderIds: s.folderIds,
-          },
-          { where: { id }, transaction },
-        );
+        for (const folderId of s.folderIds) memberships.push({ threadRowId: key.id, accountId, folderId, lastMessageAt });
+        summaries.push({
+          ...key,
+          subject: clip(s.subject, LIMITS.subject) ?? '',
+          snippet: s.snippet,
+          lastMessageAt,
+          messageCount: s.messageCount,
+          unreadCount: s.unreadCount,
+          starred: s.starred,
+          hasAttachments: s.hasAttachments,
+          participants: s.participants,
+          folderIds: s.folderIds,
+        });
       }
+      // One statement for the chunk's threads instead of an UPDATE each: an upsert on the primary key.
+      if (summaries.length) await Threads.bulkCreate(summaries, { updateOnDuplicate: THREAD_SUMMARY_FIELDS, conflictAttributes: ['id'], transaction });
       if (memberships.length) await this.model('mailThreadFolders').bulkCreate(memberships, { transaction });
     }
   }
