@@ -145,14 +145,17 @@ describe(`a mailbox of ${MESSAGES} messages`, () => {
     record({ bench: BENCH, name: `${name} p95`, value: percentile(times, 95), unit: 'ms', target, detail: { url, samples: SAMPLES, dialect: process.env.DB_DIALECT ?? 'sqlite' } });
   }
 
-  it('serves the reads a user makes, each within its target', async () => {
+  it('answers the reads a user makes (bench/run.mjs judges the figures against their targets)', async () => {
     const inbox = await app.db.getModel('mailFolders').findOne({ where: { accountId, providerId: 'INBOX' }, raw: true });
     const label = await app.db.getModel('mailFolders').findOne({ where: { accountId, providerId: 'Label_3' }, raw: true });
     const id = (row: unknown) => String((row as { id: unknown }).id);
     await timed('mailbox page (inbox, 50)', `/mailThreads:browse?folderRole=inbox&pageSize=50`, TARGETS.page);
     await timed('folder page (inbox by id, 50)', `/mailThreads:browse?folderId=${id(inbox)}&pageSize=50`, TARGETS.page);
     await timed('label page (50)', `/mailThreads:browse?folderId=${id(label)}&pageSize=50`, TARGETS.page);
-    await timed('all mail page 20 (50)', `/mailThreads:browse?page=20&pageSize=50`, TARGETS.page);
+    // Page 20, or the last full page of a smaller mailbox (the smoke run inside npm test).
+    const threads = await app.db.getModel('mailThreads').count({ where: { accountId } });
+    const deep = Math.max(1, Math.min(20, Math.floor(threads / 50)));
+    await timed(`all mail page ${deep} (50)`, `/mailThreads:browse?page=${deep}&pageSize=50`, TARGETS.page);
     const filter = encodeURIComponent(JSON.stringify({ threadRowId: threadId }));
     await timed('open a conversation', `/mailMessages:list?paginate=false&sort=date&filter=${filter}&appends=attachments`, TARGETS.conversation);
     await timed('mail with a frequent address', `/mailThreads:browse?address=person0@customer0.example&pageSize=50`, TARGETS.people);

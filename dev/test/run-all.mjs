@@ -2,7 +2,7 @@
 // `npm test`: every check the project has, in order, with a summary table.
 //
 //   npm test                                  everything
-//   npm test -- --only unit,server            some stages (typecheck, unit, server, client, build, e2e)
+//   npm test -- --only unit,server            some stages (typecheck, unit, server, bench, client, build, e2e)
 //   npm test -- --only server --dialects sqlite,postgres
 //
 // The very last line is `tests: N passed, M failed` (read by CI). A stage that
@@ -19,7 +19,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const outDir = path.join(root, 'test-output');
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
 
-const STAGES = ['typecheck', 'unit', 'server', 'client', 'build', 'e2e'];
+const STAGES = ['typecheck', 'unit', 'server', 'bench', 'client', 'build', 'e2e'];
 const DIALECTS = ['sqlite', 'postgres', 'mariadb'];
 const TEST_DATABASE = process.env.TEST_DB_DATABASE || 'nocomail_test';
 
@@ -130,12 +130,12 @@ async function checkStage(name, cmd, cmdArgs, env) {
   });
 }
 
-async function vitestStage(name, config, env = {}) {
+async function vitestStage(name, config, env = {}, files = []) {
   return stage(name, async () => {
     if (!fs.existsSync(path.join(root, config))) throw new Error(`${config} does not exist`);
     const jsonFile = path.join(outDir, `${name}.json`);
     fs.rmSync(jsonFile, { force: true });
-    const code = await run(bin('vitest'), ['run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`], { env });
+    const code = await run(bin('vitest'), ['run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...files], { env });
     const counts = readVitestCounts(jsonFile);
     if (!counts) return { status: 'failed', failed: 1, note: `vitest exited ${code} without a report` };
     // Exit code 1 with nothing failed in the report (e.g. an unhandled error between tests) still fails.
@@ -175,6 +175,11 @@ for (const s of stages) {
   if (s === 'typecheck') await checkStage('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   if (s === 'unit') await vitestStage('unit', 'vitest.config.mts');
   if (s === 'server') for (const d of dialects) await serverStage(d);
+  if (s === 'bench') {
+    // A small run of the scale benchmark so it never rots: the figures are printed, not judged (that is `npm run bench`).
+    const { env } = serverAppEnv('sqlite', TEST_DATABASE);
+    await vitestStage('bench-smoke', 'vitest.bench.config.mts', { ...env, BENCH_LARGE_MESSAGES: '600', BENCH_LARGE_SAMPLES: '3' }, ['bench/large-mailbox.bench.ts']);
+  }
   if (s === 'client') await vitestStage('client', 'vitest.client.config.mts');
   if (s === 'build') await checkStage('build', 'npm', ['run', '--silent', 'build'], { NODE_ENV: 'production' });
   if (s === 'e2e') {
