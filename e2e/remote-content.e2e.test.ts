@@ -22,8 +22,9 @@ class Listener {
   readonly hits: string[] = [];
   private server = http.createServer((req, res) => {
     this.hits.push(req.url ?? '/');
-    if (/\.(png|gif|jpe?g)(\?|$)/.test(req.url ?? '')) res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' }).end(PNG);
-    else res.writeHead(200, { 'content-type': 'text/plain' }).end('');
+    // no-store: every load must reach the listener, not the browser's cache.
+    if (/\.(png|gif|jpe?g)(\?|$)/.test(req.url ?? '')) res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' }).end(PNG);
+    else res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('');
   });
 
   async start(): Promise<string> {
@@ -51,21 +52,16 @@ function scriptProbes(h: string): Array<[string, string]> {
   ];
 }
 
-/** The hostile corpus as a few messages (each vector in its own block), with alert() turned into a call home. */
+/** The hostile corpus as two messages (each vector in its own block), with alert() turned into a call home. */
 function corpus(h: string): Array<{ subject: string; html: string }> {
   const callHome = (html: string) => html.replace(/alert\([^()]*\)/g, `fetch(\`http://${h}/run/alert\`)`);
   const remote = remoteFetchVectors(h);
   const hostile = [...HOSTILE_VECTORS.map(([n, html]): [string, string] => [n, callHome(html)]), ...scriptProbes(h)];
   const block = ([name, html]: [string, string]) => `<div class="vector"><h4>${name.replace(/[<&]/g, '')}</h4>${html}</div>`;
-  const half = (list: Array<[string, string]>) => [list.slice(0, Math.ceil(list.length / 2)), list.slice(Math.ceil(list.length / 2))];
-  const [r1, r2] = half(remote);
-  const [s1, s2] = half(hostile);
   return [
-    // The first message is all remote references that must wait; "Show images" is tried on it at the end.
-    { subject: 'Hostile remote content 1', html: `<p>Remote content, part 1</p>${r1.map(block).join('')}` },
-    { subject: 'Hostile remote content 2', html: `<p>Remote content, part 2</p>${r2.map(block).join('')}` },
-    { subject: 'Hostile scripts 1', html: `<p>Scripts, part 1</p>${s1.map(block).join('')}` },
-    { subject: 'Hostile scripts 2', html: `<p>Scripts, part 2</p>${s2.map(block).join('')}` },
+    // All remote references that must wait; "Show images" is tried on it at the end.
+    { subject: 'Hostile remote content', html: `<p>Remote content</p>${remote.map(block).join('')}` },
+    { subject: 'Hostile scripts', html: `<p>Scripts</p>${hostile.map(block).join('')}` },
   ];
 }
 
@@ -143,7 +139,7 @@ describe('remote content and scripts in received mail', () => {
   }
 
   // A settle time for late loads (CSS, fonts, lazy images) before counting.
-  const settle = (page: Page) => page.waitForTimeout(1_500);
+  const settle = (page: Page) => page.waitForTimeout(1_000);
 
   it('no request leaves for remote content and no script runs: reader, Reply and Forward quotes', async () => {
     const { page } = tracked;
