@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { createTestApp, type TestApp } from '../src/server/__tests__/support/test-app';
 import { MB, newsletterHtml } from './support/corpus';
-import { record } from './support/metrics';
+import { percentile, record } from './support/metrics';
 
 const BENCH = 'body-open';
 
@@ -37,12 +37,6 @@ function bytesOnly(req: ReturnType<Agent['get']>) {
     res.on('data', (c: Buffer) => (bytes += c.length));
     res.on('end', () => done(null, bytes));
   });
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 describe('opening big mail while others read', () => {

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { createTestApp, type TestApp } from '../src/server/__tests__/support/test-app';
 import type { NormalizedMessage } from '../src/server/providers/types';
 import { MailStore } from '../src/server/sync/store';
-import { envInt, record } from './support/metrics';
+import { envInt, percentile, record } from './support/metrics';
 
 const BENCH = 'large-mailbox';
 const MESSAGES = envInt('BENCH_LARGE_MESSAGES', 100_000);
@@ -88,11 +88,6 @@ function generate(count: number, own: string): NormalizedMessage[] {
     }
   }
   return out;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 describe(`a mailbox of ${MESSAGES} messages`, () => {

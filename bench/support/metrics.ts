@@ -48,6 +48,13 @@ export function round(value: number): number {
   return Number(value.toFixed(Math.min(digits, 3)));
 }
 
+/** The p-th percentile (nearest rank) of the values; NaN when there are none. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
 /** Reads a positive integer from the environment, or the default. */
 export function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
