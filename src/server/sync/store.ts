@@ -380,8 +380,6 @@ export class MailStore {
         byThread.set(key, list);
       }
       const empty = ids.filter((id) => !byThread.has(id));
-      // Membership rows mirror the thread rows: replaced whole for the touched threads.
-      await this.model('mailThreadFolders').destroy({ where: { threadRowId: { [Op.in]: ids } }, transaction });
       if (empty.length) await Threads.destroy({ where: { accountId, id: { [Op.in]: empty } }, transaction });
       const memberships: Row[] = [];
       const summaries: Row[] = [];
@@ -413,8 +411,36 @@ export class MailStore {
       }
       // One statement for the chunk's threads instead of an UPDATE each: an upsert on the primary key.
       if (summaries.length) await Threads.bulkCreate(summaries, { updateOnDuplicate: THREAD_SUMMARY_FIELDS, conflictAttributes: ['id'], transaction });
-      if (memberships.length) await this.model('mailThreadFolders').bulkCreate(memberships, { transaction });
+      await this.syncMemberships(ids, memberships, transaction);
     }
+  }
+
+  /**
+   * Makes the touched threads' folder membership rows equal `wanted`. Reads
+   * first, then deletes by primary key and inserts only the difference: a
+   * DELETE by threadRowId range would take gap locks on MariaDB / MySQL, and two
+   * accounts syncing at once then deadlock on each other's inserts.
+   */
+  private async syncMemberships(threadRowIds: string[], wanted: Row[], transaction: Transaction): Promise<void> {
+    const Members = this.model('mailThreadFolders');
+    const key = (r: Row) => `${idKey(r.threadRowId)}|${String(r.folderId)}|${asDate(r.lastMessageAt)?.getTime() ?? ''}`;
+    const existing = (await Members.findAll({
+      where: { threadRowId: { [Op.in]: threadRowIds } },
+      attributes: ['id', 'threadRowId', 'folderId', 'lastMessageAt'],
+      raw: true,
+      transaction,
+    })) as unknown as Row[];
+    const wantedKeys = new Set(wanted.map(key));
+    const kept = new Set<string>();
+    const stale: unknown[] = [];
+    for (const row of existing) {
+      const k = key(row);
+      if (wantedKeys.has(k) && !kept.has(k)) kept.add(k);
+      else stale.push(row.id);
+    }
+    for (const part of chunk(stale, IN_CHUNK)) await Members.destroy({ where: { id: { [Op.in]: part } }, transaction });
+    const fresh = wanted.filter((r) => !kept.has(key(r)));
+    if (fresh.length) await Members.bulkCreate(fresh, { transaction });
   }
 
   private async findMessages(accountId: AccountKey, providerIds: string[], transaction: Transaction, attributes: string[]): Promise<Map<string, Row>> {
