@@ -61,9 +61,13 @@ function header(title) {
   console.log(`\n╔══ ${title} ${line}\n`);
 }
 
-function run(cmd, cmdArgs, { env = {} } = {}) {
+/** Runs a command; its output goes to this terminal, or to `logFile` (for stages run side by side). */
+function run(cmd, cmdArgs, { env = {}, logFile = null } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    const out = logFile ? fs.openSync(logFile, 'w') : null;
+    const stdio = out === null ? 'inherit' : ['ignore', out, out];
+    const child = spawn(cmd, cmdArgs, { cwd: root, stdio, env: { ...process.env, ...env } });
+    if (out !== null) child.on('exit', () => fs.closeSync(out));
     const forward = (signal) => child.kill(signal);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
@@ -130,12 +134,12 @@ async function checkStage(name, cmd, cmdArgs, env) {
   });
 }
 
-async function vitestStage(name, config, env = {}, files = []) {
+async function vitestStage(name, config, env = {}, files = [], logFile = null) {
   return stage(name, async () => {
     if (!fs.existsSync(path.join(root, config))) throw new Error(`${config} does not exist`);
     const jsonFile = path.join(outDir, `${name}.json`);
     fs.rmSync(jsonFile, { force: true });
-    const code = await run(bin('vitest'), ['run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...files], { env });
+    const code = await run(bin('vitest'), ['run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...files], { env, logFile });
     const counts = readVitestCounts(jsonFile);
     if (!counts) return { status: 'failed', failed: 1, note: `vitest exited ${code} without a report` };
     // Exit code 1 with nothing failed in the report (e.g. an unhandled error between tests) still fails.
@@ -149,10 +153,11 @@ async function vitestStage(name, config, env = {}, files = []) {
   });
 }
 
-async function serverStage(dialect) {
+async function serverStage(dialect, logFile = null) {
   const name = `server-${dialect}`;
-  const { db, env } = serverAppEnv(dialect, TEST_DATABASE);
-  if (dialect === 'sqlite') return vitestStage(name, 'vitest.server.config.mts', env);
+  // Each dialect its own database, so two server stages can run side by side.
+  const { db, env } = serverAppEnv(dialect, `${TEST_DATABASE}_${dialect}`);
+  if (dialect === 'sqlite') return vitestStage(name, 'vitest.server.config.mts', env, [], logFile);
   try {
     await checkReachable(db);
     // A fresh database per run: results never depend on what an earlier run left.
@@ -162,7 +167,30 @@ async function serverStage(dialect) {
       throw new Error(`${dialect} at ${db.host}:${db.port} (user ${db.user}) is not reachable: ${err instanceof Error ? err.message : err}`);
     });
   }
-  return vitestStage(name, 'vitest.server.config.mts', env);
+  return vitestStage(name, 'vitest.server.config.mts', env, [], logFile);
+}
+
+/**
+ * SQLite first on its own (in memory, it is CPU-bound), then the server databases
+ * side by side: their suites mostly wait on provider quotas, latency and timeouts,
+ * and running them together keeps the whole suite within its 30 minutes on 2
+ * cores. Their output goes to test-output/server-<dialect>.log and is printed
+ * when both are done.
+ */
+async function serverStages() {
+  if (dialects.includes('sqlite')) await serverStage('sqlite');
+  const servers = dialects.filter((d) => d !== 'sqlite');
+  if (servers.length < 2) {
+    for (const d of servers) await serverStage(d);
+    return;
+  }
+  header(`server on ${servers.join(' and ')}, side by side`);
+  const logs = servers.map((d) => path.join(outDir, `server-${d}.log`));
+  await Promise.all(servers.map((d, i) => serverStage(d, logs[i])));
+  for (const [i, d] of servers.entries()) {
+    header(`server-${d} output`);
+    process.stdout.write(fs.readFileSync(logs[i], 'utf8'));
+  }
 }
 
 // ---------------------------------------------------------------- the plan
@@ -174,7 +202,7 @@ console.log(`stages: ${stages.join(', ')}${stages.includes('server') ? ` (server
 for (const s of stages) {
   if (s === 'typecheck') await checkStage('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   if (s === 'unit') await vitestStage('unit', 'vitest.config.mts');
-  if (s === 'server') for (const d of dialects) await serverStage(d);
+  if (s === 'server') await serverStages();
   if (s === 'bench') {
     // A small run of the scale benchmark so it never rots: the figures are printed, not judged (that is `npm run bench`).
     const { env } = serverAppEnv('sqlite', TEST_DATABASE);
