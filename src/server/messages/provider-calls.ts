@@ -7,7 +7,7 @@ import type { Database } from '@nocobase/database';
 import type { Viewer } from '../accounts/access';
 import type { ScheduleFn } from '../providers/types';
 import { UserFacingError } from '../http/errors';
-import { isProviderError, ProviderError } from '../providers/errors';
+import { FinalProviderError, isProviderError, ProviderError } from '../providers/errors';
 import type { MailAddress, ProviderName } from '../providers/types';
 import { providerLabel } from '../sync/failure-status';
 import type { AccountLimiter } from '../sync/limits/account-limiter';
@@ -89,14 +89,9 @@ export function waitText(ms: number): string {
  * limiter gives up at once (and, seeing RATE_LIMITED with a Retry-After, pauses
  * every caller of the account, the sync included).
  */
-export class RateLimitTooLong extends ProviderError {
+export class RateLimitTooLong extends FinalProviderError {
   constructor(cause: ProviderError) {
-    super('RATE_LIMITED', cause.message, { status: cause.status, retryAfterMs: cause.retryAfterMs, cause });
-    this.name = 'RateLimitTooLong';
-  }
-
-  override get retryable(): boolean {
-    return false;
+    super('RATE_LIMITED', cause, 'RateLimitTooLong');
   }
 }
 

@@ -46,19 +46,26 @@ export class ProviderError extends Error {
   }
 }
 
+/** A provider error re-labelled so the limiter gives up at once, whatever its code would say. */
+export class FinalProviderError extends ProviderError {
+  constructor(code: ProviderErrorCode, cause: ProviderError, name: string) {
+    super(code, cause.message, { status: cause.status, retryAfterMs: cause.retryAfterMs, cause });
+    this.name = name;
+  }
+
+  override get retryable(): boolean {
+    return false;
+  }
+}
+
 /**
  * A send whose outcome is unknown: the request was written and then the answer
  * was lost (timeout, reset, 5xx). The provider may have accepted the message,
  * so it must not be sent again before Sent has been searched for it.
  */
-export class SendOutcomeUnknown extends ProviderError {
+export class SendOutcomeUnknown extends FinalProviderError {
   constructor(cause: ProviderError) {
-    super('TRANSIENT', cause.message, { status: cause.status, retryAfterMs: cause.retryAfterMs, cause });
-    this.name = 'SendOutcomeUnknown';
-  }
-
-  override get retryable(): boolean {
-    return false;
+    super('TRANSIENT', cause, 'SendOutcomeUnknown');
   }
 }
 
